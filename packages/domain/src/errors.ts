@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * Every error the API can answer with. The code travels on the wire; the HTTP
+ * status and the user-facing messages (Indonesian first, English second) are
+ * derived from it, so a route never invents its own error shape.
+ */
+export const ERROR_CODES = {
+  validation: { status: 400, id: 'Data yang dikirim tidak valid.', en: 'The submitted data is not valid.' },
+  bad_request: { status: 400, id: 'Permintaan tidak dapat diproses.', en: 'The request cannot be processed.' },
+  unauthenticated: { status: 401, id: 'Silakan masuk terlebih dahulu.', en: 'Please sign in first.' },
+  invalid_credentials: { status: 401, id: 'Nama pengguna atau kata sandi salah.', en: 'Wrong username or password.' },
+  csrf: { status: 403, id: 'Token keamanan (CSRF) tidak ada atau tidak cocok. Muat ulang halaman.', en: 'Missing or mismatched security (CSRF) token. Reload the page.' },
+  forbidden: { status: 403, id: 'Anda tidak berwenang melakukan tindakan ini.', en: 'You are not allowed to do this.' },
+  out_of_scope: { status: 403, id: 'Wilayah ini di luar cakupan akun Anda.', en: 'This region is outside your account scope.' },
+  not_found: { status: 404, id: 'Data tidak ditemukan.', en: 'Not found.' },
+  conflict: { status: 409, id: 'Data telah diubah oleh orang lain. Muat ulang dan coba lagi.', en: 'The data was changed by someone else. Reload and try again.' },
+  duplicate: { status: 409, id: 'Data dengan kunci yang sama sudah ada.', en: 'A record with the same key already exists.' },
+  payload_too_large: { status: 413, id: 'Data yang dikirim terlalu besar.', en: 'The submitted data is too large.' },
+  unsupported_media_type: { status: 415, id: 'Jenis berkas atau konten tidak didukung.', en: 'Unsupported file or content type.' },
+  rate_limited: { status: 429, id: 'Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.', en: 'Too many attempts. Wait a moment and try again.' },
+  locked: { status: 423, id: 'Sumber daya sedang dikunci oleh proses lain.', en: 'The resource is locked by another process.' },
+  internal: { status: 500, id: 'Terjadi kesalahan pada server. Kesalahan sudah dicatat.', en: 'Something went wrong on the server. The error was logged.' },
+  unavailable: { status: 503, id: 'Layanan sedang tidak tersedia.', en: 'The service is unavailable.' },
+} as const satisfies Record<string, { status: number; id: string; en: string }>;
+
+/** Error codes of the API contract. */
+export type TErrorCode = keyof typeof ERROR_CODES;
+/** Languages the product speaks; Indonesian is the default. */
+export type TLang = 'id' | 'en';
+
+/** One field-level problem: the dotted path of the field and a readable message. */
+export const ZFieldError = z.object({ path: z.string(), message: z.string() });
+export type TFieldError = z.infer<typeof ZFieldError>;
+
+/** The body of every error response. */
+export const ZErrorResponse = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(ZFieldError).optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+export type TErrorResponse = z.infer<typeof ZErrorResponse>;
+
+/**
+ * Messages for field-level problems raised by our own refinements. Schemas put the
+ * key in the issue message; the server translates it for the caller's language.
+ */
+export const FIELD_MESSAGES: Record<string, { id: string; en: string }> = {
+  'region.invalid_code': { id: 'Kode wilayah tidak valid (contoh: 33.10.04.2001).', en: 'Invalid region code (e.g. 33.10.04.2001).' },
+  'region.unknown': { id: 'Kode wilayah tidak dikenal.', en: 'Unknown region code.' },
+  'region.not_village': { id: 'Harus kode desa/kelurahan (contoh: 33.10.04.2001).', en: 'Must be a village code (e.g. 33.10.04.2001).' },
+  'password.too_short': { id: 'Kata sandi minimal 10 karakter.', en: 'The password needs at least 10 characters.' },
+  'username.invalid': { id: 'Nama pengguna hanya huruf kecil, angka, titik, garis bawah atau tanda hubung (3–64 karakter).', en: 'Username: lowercase letters, digits, dot, underscore or hyphen (3–64 characters).' },
+  'scope.required': { id: 'Isi minimal satu wilayah cakupan, atau "*" untuk seluruh Indonesia.', en: 'Give at least one scope region, or "*" for the whole country.' },
+  'role.unknown': { id: 'Peran tidak dikenal.', en: 'Unknown role.' },
+  'pillar.unknown': { id: 'Pilar/instansi tidak dikenal.', en: 'Unknown pillar or agency.' },
+  'time.future': { id: 'Waktu tidak boleh lebih dari 10 menit di masa depan.', en: 'The time cannot be more than 10 minutes in the future.' },
+  'body.unknown_field': { id: 'Kolom tidak dikenal.', en: 'Unknown field.' },
+  'region.out_of_scope': { id: 'Wilayah di luar cakupan akun Anda.', en: 'Region outside your account scope.' },
+  'username.taken': { id: 'Nama pengguna sudah dipakai.', en: 'Username already taken.' },
+  'username.duplicate_in_file': { id: 'Nama pengguna sama dengan baris {0}.', en: 'Same username as row {0}.' },
+};
+
+/** Translate a field message key, or return the text unchanged when it is not a key. */
+export function translateFieldMessage(message: string, lang: TLang): string {
+  const [key = '', ...args] = message.split(':');
+  const entry = FIELD_MESSAGES[key];
+  if (!entry) return message;
+  return entry[lang].replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? '');
+}
+
+/** Pick the product language from an Accept-Language header: Indonesian unless English is preferred over it. */
+export function pickLang(acceptLanguage: string | undefined | null): TLang {
+  if (!acceptLanguage) return 'id';
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = params.find((p) => p.trim().startsWith('q='));
+      return { tag, q: q ? Number(q.trim().slice(2)) || 0 : 1, index };
+    })
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('id') || tag.startsWith('in')) return 'id';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'id';
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env. Validated once at start: a wrong value stops
+ * the server with a message that names the variable, instead of failing later.
+ */
+const ZEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  SINERGI_DATA_DIR: z.string().min(1).default('./data'),
+  SINERGI_ADMIN_PASSWORD: z.string().min(10, 'needs at least 10 characters').optional(),
+  SINERGI_DEMO: z.enum(['on', 'off']).default('on'),
+  SINERGI_DEMO_PASSWORD: z.string().min(8).default('demo-sinergi'),
+  SINERGI_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  SINERGI_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SINERGI_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  SINERGI_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+  SINERGI_LOGIN_MAX_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  SINERGI_PG_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number };
+  dataDir: string;
+  adminPassword: string | undefined;
+  demo: boolean;
+  demoPassword: string;
+  cookieSecure: 'auto' | boolean;
+  sessionHours: number;
+  trustProxy: boolean;
+  bodyLimit: number;
+  loginMaxPerMinute: number;
+  logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
+  version: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Read and validate the environment. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const parsed = ZEnv.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Konfigurasi tidak valid / invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.SINERGI_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.SINERGI_PG_POOL_SIZE }
+      : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    dataDir,
+    adminPassword: e.SINERGI_ADMIN_PASSWORD,
+    demo: e.SINERGI_DEMO === 'on',
+    demoPassword: e.SINERGI_DEMO_PASSWORD,
+    cookieSecure: e.SINERGI_COOKIE_SECURE === 'auto' ? 'auto' : e.SINERGI_COOKIE_SECURE === 'true',
+    sessionHours: e.SINERGI_SESSION_HOURS,
+    trustProxy: e.SINERGI_TRUST_PROXY === 'true',
+    bodyLimit: e.SINERGI_BODY_LIMIT,
+    loginMaxPerMinute: e.SINERGI_LOGIN_MAX_PER_MINUTE,
+    logLevel: e.LOG_LEVEL,
+    version: '0.1.0',
+    ...overrides,
+  };
+}

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import pg from 'pg';
+import * as schema from './schema.js';
+import { acquireDataDirLock, type DataDirLock } from './lock.js';
+
+export type Schema = typeof schema;
+/** The Drizzle database, whichever driver is behind it. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything a repository can run a query on: the database or an open transaction. */
+export type Executor = Database | Tx;
+
+export interface DbHandle {
+  kind: 'pglite' | 'postgres';
+  db: Database;
+  /** Run a raw query on the underlying driver (used by bulk import, backup and LISTEN). */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** The node-postgres pool in server mode, for LISTEN/NOTIFY and COPY. */
+  pool: pg.Pool | null;
+  /** The PGlite instance in embedded mode. */
+  pglite: PGlite | null;
+  /** The data-directory lock this process holds (PGlite with a directory). */
+  lock: DataDirLock | null;
+  close(): Promise<void>;
+}
+
+export type DbOptions =
+  | { kind: 'pglite'; dataDir: string | null; lock?: boolean }
+  | { kind: 'postgres'; url: string; poolSize?: number };
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Migrations live beside the package, whether running from src (tests) or dist. */
+export const MIGRATIONS_DIR = path.resolve(here, '../../drizzle');
+
+// node-postgres: keep int8 counts as numbers where safe; timestamps stay Date.
+pg.types.setTypeParser(20, (v) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+});
+
+/** Open the database: PGlite in a data directory (locked to this process) or a PostgreSQL pool. */
+export async function openDatabase(options: DbOptions): Promise<DbHandle> {
+  if (options.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
+    pool.on('error', () => {
+      /* an idle client died (server restart); the pool replaces it */
+    });
+    const db = drizzlePg(pool, { schema }) as unknown as Database;
+    return {
+      kind: 'postgres',
+      db,
+      pool,
+      pglite: null,
+      lock: null,
+      async query<T>(text: string, params: unknown[] = []) {
+        const result = await pool.query(text, params);
+        return result.rows as T[];
+      },
+      async close() {
+        await pool.end();
+      },
+    };
+  }
+  let lock: DataDirLock | null = null;
+  if (options.dataDir) {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    if (options.lock !== false) lock = acquireDataDirLock(path.dirname(options.dataDir));
+  }
+  let client: PGlite;
+  try {
+    client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+    await client.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    kind: 'pglite',
+    db,
+    pool: null,
+    pglite: client,
+    lock,
+    async query<T>(text: string, params: unknown[] = []) {
+      const result = await client.query<T>(text, params);
+      return result.rows;
+    },
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+/** Apply pending migrations. On PostgreSQL an advisory lock keeps concurrent instances from racing. */
+export async function runMigrations(handle: DbHandle): Promise<void> {
+  if (handle.kind === 'pglite') {
+    await migratePglite(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
+    return;
+  }
+  const client = await handle.pool!.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(727274)');
+    await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(727274)').catch(() => undefined);
+    client.release();
+  }
+}
+
+/** Rows of a raw Drizzle SQL query, on either driver. */
+export async function selectRows<T>(executor: Executor, query: SQL): Promise<T[]> {
+  const result = (await executor.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+export { sql };

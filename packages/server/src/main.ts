@@ -1,0 +1,70 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { DataDirLockedError, annotateDataDirLock } from './db/lock.js';
+import { sealAuditLog } from './db/repositories/audit.js';
+import { seedDemo } from './demo/index.js';
+import { bootstrapDatabase } from './services/bootstrap.service.js';
+
+/** `npm start`: open the database, bring it up to date, load the demo, listen. */
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = loadConfig();
+  const say = (message: string) => process.stdout.write(`[sinergi] ${message}\n`);
+  say(`basis data / database: ${config.database.kind === 'pglite' ? `PGlite di ${config.database.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`);
+  const handle = await openDatabase(
+    config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : { kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize },
+  );
+  const { regions, adminPassword } = await bootstrapDatabase(handle, { adminPassword: config.adminPassword }, say);
+  if (config.demo) {
+    await seedDemo(handle, regions, { password: config.demoPassword, progress: say });
+  }
+  const app = await buildApp({ config, handle, regions, now: () => new Date() });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  // let a CLI command refused by the lock tell the user where the running server is
+  if (handle.lock) annotateDataDirLock(handle.lock, { port, host: config.host });
+
+  const sealer = setInterval(() => {
+    sealAuditLog(handle).catch((error: unknown) => app.log.error({ err: error }, 'audit sealing failed'));
+  }, 2000);
+  sealer.unref();
+
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const counts = regions.countByLevel();
+  say(`wilayah / regions: ${counts.province} provinsi, ${counts.regency} kab/kota, ${counts.district} kecamatan, ${counts.village.toLocaleString('id-ID')} desa/kelurahan`);
+  if (adminPassword) {
+    say('──────────────────────────────────────────────────────────────');
+    say(`Akun administrator dibuat / administrator created: admin / ${adminPassword}`);
+    say('Kata sandi ini hanya ditampilkan sekali. / Shown only once: note it now.');
+    say('──────────────────────────────────────────────────────────────');
+  }
+  if (config.demo) {
+    say(`DATA DEMO aktif (Kabupaten Klaten, 33.10): masuk sebagai kesbangpol.klaten, camat.bayat, bhabin.bayat … kata sandi "${config.demoPassword}". Matikan dengan SINERGI_DEMO=off.`);
+  }
+  say(`siap dalam / ready in ${((performance.now() - started) / 1000).toFixed(1)} s → ${url}  (API: ${url}/docs)`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`berhenti / stopping (${signal})`);
+    clearInterval(sealer);
+    await app.close();
+    await sealAuditLog(handle).catch(() => 0);
+    await handle.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    process.stderr.write(`[sinergi] ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`[sinergi] gagal memulai / failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import type { TLang } from '@sinergi/domain';
+import type { AppConfig } from './config.js';
+import type { DbHandle } from './db/client.js';
+import type { RegionStore } from './regions/region-store.js';
+import type { Actor } from './services/context.js';
+
+/** What the app is built from: passed to buildApp, decorated as app.deps. */
+export interface AppDeps {
+  config: AppConfig;
+  handle: DbHandle;
+  regions: RegionStore;
+  /** The clock; tests replace it. */
+  now: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+  interface FastifyRequest {
+    lang: TLang;
+    actor: Actor | null;
+    sessionToken: string | null;
+    csrfToken: string | null;
+  }
+  interface FastifyContextConfig {
+    /** Route is reachable without signing in. */
+    public?: boolean;
+  }
+}

@@ -1,0 +1,150 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { TRole } from '@sinergi/domain';
+import { drizzle } from 'drizzle-orm/pglite';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { loadConfig, type AppConfig } from '../src/config.js';
+import * as schema from '../src/db/schema.js';
+import { openDatabase, type Database, type DbHandle } from '../src/db/client.js';
+import { insertUsers } from '../src/db/repositories/users.js';
+import type { RegionStore } from '../src/regions/region-store.js';
+import { loadRegionStore } from '../src/services/bootstrap.service.js';
+import { hashSecret } from '../src/services/passwords.js';
+
+export type Backend = 'pglite' | 'postgres';
+
+/** PGlite always; PostgreSQL too when TEST_DATABASE_URL is set (always in CI). */
+export const BACKENDS: Backend[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export interface TestDb {
+  handle: DbHandle;
+  dispose(): Promise<void>;
+}
+
+/** A fresh migrated database with the full region tree: a PGlite load, or a PostgreSQL clone. */
+export async function openTestDb(backend: Backend): Promise<TestDb> {
+  if (backend === 'pglite') {
+    const dump = fs.readFileSync(inject('pgliteTemplate'));
+    const client = new PGlite({ loadDataDir: new Blob([dump]) });
+    await client.waitReady;
+    const db = drizzle(client, { schema }) as unknown as Database;
+    const handle: DbHandle = {
+      kind: 'pglite',
+      db,
+      pool: null,
+      pglite: client,
+      lock: null,
+      async query<T>(text: string, params: unknown[] = []) {
+        return (await client.query<T>(text, params)).rows;
+      },
+      close: () => client.close(),
+    };
+    return { handle, dispose: () => client.close() };
+  }
+  const url = process.env.TEST_DATABASE_URL!;
+  const template = inject('pgTemplate');
+  if (!template) throw new Error('PostgreSQL template was not prepared');
+  const name = `sinergi_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const handle = await openDatabase({ kind: 'postgres', url: target.toString(), poolSize: 10 });
+  return {
+    handle,
+    async dispose() {
+      await handle.close();
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export const TEST_PASSWORD = 'test-password-123';
+let passwordHash: Promise<string> | null = null;
+
+/** Insert a user straight into the database (factories build what a test needs). */
+export async function createTestUser(
+  handle: DbHandle,
+  fields: { username?: string; role: TRole; scopes: string[]; pillarCode?: string | null; fullName?: string; position?: string },
+) {
+  passwordHash ??= hashSecret(TEST_PASSWORD);
+  const [row] = await insertUsers(handle.db, [
+    {
+      id: randomUUID(),
+      username: fields.username ?? `u${randomBytes(4).toString('hex')}`,
+      fullName: fields.fullName ?? 'Petugas Uji',
+      role: fields.role,
+      scopes: fields.scopes,
+      pillarCode: fields.pillarCode ?? null,
+      position: fields.position ?? null,
+      passwordHash: await passwordHash,
+    },
+  ]);
+  return row!;
+}
+
+/** A signed-in HTTP client over app.inject, carrying the cookie and the CSRF token. */
+export interface Agent {
+  csrf: string;
+  cookie: string;
+  request(options: InjectOptions): Promise<LightMyRequestResponse>;
+  get(url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  patch(url: string, body?: unknown): Promise<LightMyRequestResponse>;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  handle: DbHandle;
+  regions: RegionStore;
+  config: AppConfig;
+  clock: { now: Date };
+  login(username: string, password?: string): Promise<Agent>;
+  dispose(): Promise<void>;
+}
+
+/** The whole app on a fresh test database, with a controllable clock. */
+export async function createTestApp(backend: Backend, overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const db = await openTestDb(backend);
+  const regions = await loadRegionStore(db.handle);
+  const config = loadConfig({ SINERGI_DEMO: 'off', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv, overrides);
+  const clock = { now: new Date() };
+  const app = await buildApp({ config, handle: db.handle, regions, now: () => clock.now }, { logger: false });
+  await app.ready();
+  return {
+    app,
+    handle: db.handle,
+    regions,
+    config,
+    clock,
+    async login(username, password = TEST_PASSWORD) {
+      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+      if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+      const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+      const csrf = (res.json() as { user: { csrfToken: string } }).user.csrfToken;
+      const request = (options: InjectOptions) =>
+        app.inject({ ...options, headers: { cookie, 'x-csrf-token': csrf, ...(options.headers ?? {}) } });
+      return {
+        csrf,
+        cookie,
+        request,
+        get: (url, headers) => request({ method: 'GET', url, headers }),
+        post: (url, body, headers) => request({ method: 'POST', url, payload: body as InjectOptions['payload'], headers }),
+        patch: (url, body) => request({ method: 'PATCH', url, payload: body as InjectOptions['payload'] }),
+      };
+    },
+    async dispose() {
+      await app.close();
+      await db.dispose();
+    },
+  };
+}
