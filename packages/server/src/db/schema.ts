@@ -11,6 +11,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -19,9 +20,13 @@ import {
   smallint,
   text,
   timestamp,
+  customType,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+
+/** PostgreSQL full-text vector (Drizzle has no built-in column type for it). */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -138,4 +143,248 @@ export const appMeta = pgTable('app_meta', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
   updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
+
+// ───────────────────────────── Elections and stages (issue #3) ─────────────────────────────
+
+/** An election: kind, name, and the region it covers ('*' national, a province or a regency code). */
+export const elections = pgTable(
+  'elections',
+  {
+    id: uuid('id').primaryKey(),
+    kind: text('kind').notNull(), // 'pemilu' | 'pilkada'
+    name: text('name').notNull(),
+    scopeCode: text('scope_code').notNull(),
+    templateCode: text('template_code'),
+    votingDay: text('voting_day'), // YYYY-MM-DD, local date
+    isDemo: boolean('is_demo').notNull().default(false),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('elections_scope_idx').on(t.scopeCode.op('text_pattern_ops'))],
+);
+
+/** Stages (tahapan) of an election: local dates, inclusive, and a risk weight. */
+export const electionStages = pgTable(
+  'election_stages',
+  {
+    electionId: uuid('election_id')
+      .notNull()
+      .references(() => elections.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    nameEn: text('name_en'),
+    startsOn: text('starts_on').notNull(), // YYYY-MM-DD in the region's zone
+    endsOn: text('ends_on').notNull(),
+    weight: doublePrecision('weight').notNull(),
+    sortOrder: integer('sort_order').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.electionId, t.code] })],
+);
+
+// ───────────────────────────── Handling organisations (issue #3) ─────────────────────────────
+
+/**
+ * Desks that reports are assigned to: the default desk of each pillar or agency per region
+ * ("Bawaslu Kabupaten Klaten"). Plain records so the pillars registry can take them over.
+ * id = `${pillarCode}:${regionCode}`.
+ */
+export const organisations = pgTable(
+  'organisations',
+  {
+    id: text('id').primaryKey(),
+    pillarCode: text('pillar_code')
+      .notNull()
+      .references(() => pillars.code),
+    regionCode: text('region_code').notNull(),
+    level: smallint('level').notNull(),
+    name: text('name').notNull(),
+    provinceCode: text('province_code').notNull(),
+  },
+  (t) => [index('organisations_region_idx').on(t.regionCode.op('text_pattern_ops')), index('organisations_pillar_idx').on(t.pillarCode, t.regionCode)],
+);
+
+// ───────────────────────────── Reports (issue #3) ─────────────────────────────
+
+/**
+ * Early-detection reports (laporan deteksi dini). Sharded by province. The region chain is
+ * denormalised (regency_code, district_code) so every list filter is an equality on an
+ * indexed column ordered by (created_at, id) — keyset pages stay fast at millions of rows.
+ */
+export const reports = pgTable(
+  'reports',
+  {
+    provinceCode: text('province_code').notNull(),
+    id: uuid('id').notNull(),
+    regencyCode: text('regency_code').notNull(),
+    districtCode: text('district_code'),
+    regionCode: text('region_code').notNull(), // a village; a regency for drafts from inbound messages
+    electionId: uuid('election_id'),
+    stageCode: text('stage_code'),
+    category: text('category'), // null only for drafts
+    subcategory: text('subcategory'),
+    severity: smallint('severity').notNull(),
+    occurredAt: tstz('occurred_at').notNull(),
+    discoveredAt: tstz('discovered_at').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    involved: text('involved'),
+    source: text('source').notNull(),
+    tpsId: uuid('tps_id'),
+    lat: doublePrecision('lat'),
+    lon: doublePrecision('lon'),
+    confidential: boolean('confidential').notNull().default(false),
+    reporterId: uuid('reporter_id'),
+    reporterName: text('reporter_name'),
+    publicContact: jsonb('public_contact'),
+    receiptCode: text('receipt_code'),
+    status: text('status').notNull(),
+    statusChangedAt: tstz('status_changed_at').notNull(),
+    verifiedAt: tstz('verified_at'),
+    verifiedBy: uuid('verified_by'),
+    assignedOrgId: text('assigned_org_id'),
+    escalationLevel: text('escalation_level').notNull(),
+    escalatedAt: tstz('escalated_at'),
+    escalationReason: text('escalation_reason'),
+    incidentId: uuid('incident_id'),
+    possibleDuplicateOf: uuid('possible_duplicate_of').array().notNull().default(sql`'{}'::uuid[]`),
+    outcome: text('outcome'),
+    rejectReason: text('reject_reason'),
+    contentHash: text('content_hash').notNull(),
+    search: tsvector('search').generatedAlwaysAs(
+      sql`to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(description, '') || ' ' || coalesce(involved, ''))`,
+    ),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provinceCode, t.id] }),
+    index('reports_id_idx').on(t.id),
+    index('reports_province_created_idx').on(t.provinceCode, t.createdAt.desc(), t.id.desc()),
+    index('reports_regency_created_idx').on(t.regencyCode, t.createdAt.desc(), t.id.desc()),
+    index('reports_district_created_idx').on(t.districtCode, t.createdAt.desc(), t.id.desc()),
+    index('reports_village_created_idx').on(t.regionCode, t.createdAt.desc(), t.id.desc()),
+    index('reports_open_sla_idx').on(t.status, t.createdAt).where(sql`status IN ('new', 'verified')`),
+    index('reports_dedup_idx').on(t.regencyCode, t.category, t.occurredAt),
+    index('reports_incident_idx').on(t.incidentId),
+    uniqueIndex('reports_receipt_idx').on(t.receiptCode),
+    index('reports_search_idx').using('gin', t.search),
+  ],
+);
+
+/** The timeline of a report: every change, who, when, what, and the comment. */
+export const reportEvents = pgTable(
+  'report_events',
+  {
+    provinceCode: text('province_code').notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    reportId: uuid('report_id').notNull(),
+    at: tstz('at').notNull().defaultNow(),
+    actorId: uuid('actor_id'),
+    actorName: text('actor_name'),
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    comment: text('comment'),
+    details: jsonb('details'),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.id] }), index('report_events_report_idx').on(t.reportId, t.id)],
+);
+
+export const reportAttachments = pgTable(
+  'report_attachments',
+  {
+    provinceCode: text('province_code').notNull(),
+    id: uuid('id').notNull(),
+    reportId: uuid('report_id').notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    storageKey: text('storage_key').notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.id] }), index('report_attachments_report_idx').on(t.reportId)],
+);
+
+/** An incident (kejadian) groups reports of one event and carries the workflow. */
+export const incidents = pgTable(
+  'incidents',
+  {
+    provinceCode: text('province_code').notNull(),
+    id: uuid('id').notNull(),
+    regencyCode: text('regency_code').notNull(),
+    regionCode: text('region_code').notNull(),
+    title: text('title').notNull(),
+    category: text('category').notNull(),
+    severity: smallint('severity').notNull(),
+    status: text('status').notNull(),
+    assignedOrgId: text('assigned_org_id'),
+    escalationLevel: text('escalation_level').notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.id] }), index('incidents_regency_idx').on(t.regencyCode, t.createdAt.desc())],
+);
+
+/**
+ * Transactional outbox: written in the same transaction as the change, delivered after
+ * commit (web, e-mail, webhooks — the alerts capability), so nothing is lost or doubled.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    provinceCode: text('province_code').notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    topic: text('topic').notNull(),
+    regionCode: text('region_code'),
+    payload: jsonb('payload').notNull(),
+    /** Who must be told: desk levels and region codes (`district:33.10.04`, `regency:33.10`). */
+    recipients: text('recipients').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    availableAt: tstz('available_at').notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    deliveredAt: tstz('delivered_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.id] }), index('outbox_pending_idx').on(t.availableAt).where(sql`delivered_at IS NULL`)],
+);
+
+/** Inbound messages (WhatsApp Business Cloud API, SMS/Telegram gateways), one row per external message id. */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: uuid('id').primaryKey(),
+    channelId: text('channel_id').notNull(),
+    externalId: text('external_id').notNull(),
+    sender: text('sender').notNull(),
+    text: text('text').notNull(),
+    receivedAt: tstz('received_at').notNull(),
+    reportId: uuid('report_id'),
+    provinceCode: text('province_code').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('inbound_external_idx').on(t.channelId, t.externalId)],
+);
+
+/** Gateways allowed to post inbound messages: each bound to a region and a shared secret. */
+export const inboundChannels = pgTable('inbound_channels', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(), // 'whatsapp' | 'json'
+  regionCode: text('region_code').notNull(),
+  secret: text('secret').notNull(),
+  verifyToken: text('verify_token'),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+});
+
+/** Proof-of-work challenges already redeemed by the public channel (replay guard). */
+export const powRedeemed = pgTable('pow_redeemed', {
+  challenge: text('challenge').primaryKey(),
+  redeemedAt: tstz('redeemed_at').notNull().defaultNow(),
 });
