@@ -5,7 +5,8 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { MIGRATIONS_DIR, openDatabase, type DbHandle } from '../src/db/client.js';
-import { ensurePillars, ensureRegions } from '../src/services/bootstrap.service.js';
+import { ensurePillars, ensureRegions, loadRegionStore } from '../src/services/bootstrap.service.js';
+import { ensureOrganisations } from '../src/services/organisations.service.js';
 import { runMigrations } from '../src/db/client.js';
 
 /**
@@ -19,6 +20,10 @@ function templateKey(): string {
     const full = path.join(MIGRATIONS_DIR, file);
     if (fs.statSync(full).isFile()) hash.update(file).update(fs.readFileSync(full));
   }
+  // the seed code shapes the template too
+  for (const file of ['../src/services/bootstrap.service.ts', '../src/services/organisations.service.ts', '../src/regions/idn-area-data.ts']) {
+    hash.update(fs.readFileSync(new URL(file, import.meta.url)));
+  }
   return hash.digest('hex').slice(0, 12);
 }
 
@@ -26,6 +31,7 @@ async function prepare(handle: DbHandle): Promise<void> {
   await runMigrations(handle);
   await ensureRegions(handle);
   await ensurePillars(handle);
+  await ensureOrganisations(handle, await loadRegionStore(handle));
 }
 
 declare module 'vitest' {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_PILLARS } from '@sinergi/domain';
 import type { DbHandle } from '../db/client.js';
 import { runMigrations } from '../db/client.js';
@@ -9,8 +10,8 @@ import { findUserByUsername, insertUsers } from '../db/repositories/users.js';
 import { readIdnAreaData } from '../regions/idn-area-data.js';
 import { RegionStore } from '../regions/region-store.js';
 import { SYSTEM_ACTOR } from './context.js';
+import { ensureOrganisations } from './organisations.service.js';
 import { generatePassword, hashSecret } from './passwords.js';
-import { randomUUID } from 'node:crypto';
 
 export type Progress = (message: string) => void;
 
@@ -84,7 +85,9 @@ export async function bootstrapDatabase(
   await ensureRegions(handle, progress);
   await ensurePillars(handle);
   const admin = await ensureAdmin(handle, options.adminPassword);
-  if (firstStart) await setMeta(handle.db, 'initialised', { at: new Date().toISOString() });
   const regions = await loadRegionStore(handle);
+  const desks = await ensureOrganisations(handle, regions);
+  if (desks > 0) progress(`meja penanganan / handling desks: ${desks.toLocaleString('id-ID')}`);
+  if (firstStart) await setMeta(handle.db, 'initialised', { at: new Date().toISOString() });
   return { regions, adminPassword: admin.password, firstStart };
 }
