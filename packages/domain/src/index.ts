@@ -10,3 +10,5 @@ export * from './incidents.js';
 export * from './elections.js';
 export * from './escalation.js';
 export * from './pow.js';
+export * from './duplicates.js';
+export * from './inbound.js';
