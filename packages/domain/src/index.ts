@@ -12,3 +12,6 @@ export * from './escalation.js';
 export * from './pow.js';
 export * from './duplicates.js';
 export * from './inbound.js';
+export * from './vulnerability.js';
+export * from './alerts.js';
+export * from './cap.js';
