@@ -1,0 +1,202 @@
+import type { TMe, TPermission } from '@sinergi/domain';
+import { NATIONAL_SCOPE } from '../../lib/domain';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation } from 'wouter';
+import { hasPermission, useAuth, useMe } from '../auth/auth-context';
+import { ChangePasswordDialog } from '../auth/change-password';
+import { useRegionDetails } from '../regions/region-cache';
+import { DemoBadge } from './demo-badge';
+import { Icon, type IconName } from './icons';
+import { usePillarName, useRoleLabel } from './labels';
+import { LanguageSwitch } from './language-switch';
+
+interface NavItem {
+  href: string;
+  labelKey: string;
+  icon: IconName;
+  permission: TPermission | null;
+}
+
+const NAV: NavItem[] = [
+  { href: '/', labelKey: 'nav.home', icon: 'home', permission: null },
+  { href: '/wilayah', labelKey: 'nav.regions', icon: 'map', permission: 'records.read' },
+  { href: '/pengguna', labelKey: 'nav.users', icon: 'users', permission: 'users.manage' },
+];
+
+/** Navigation entries this user may open. */
+export function navFor(me: TMe): NavItem[] {
+  return NAV.filter((item) => item.permission === null || hasPermission(me, item.permission));
+}
+
+function isActive(href: string, location: string): boolean {
+  return href === '/' ? location === '/' : location === href || location.startsWith(`${href}/`);
+}
+
+/** Header (brand, DATA DEMO, navigation, account), the page, and a bottom bar on phones. */
+export function Shell({ children }: { children: ReactNode }) {
+  const me = useMe();
+  const { t } = useTranslation();
+  const [location] = useLocation();
+  const items = navFor(me);
+  const [passwordOpen, setPasswordOpen] = useState(false);
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t('shell.skip')}
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link href="/" className="brand" aria-label={t('shell.homeLink')}>
+            <img src="/favicon.svg" alt="" width="28" height="28" />
+            <span>Sinergi</span>
+          </Link>
+          <DemoBadge />
+          <nav className="topnav" aria-label={t('shell.mainNav')}>
+            <ul>
+              {items.map((item) => (
+                <li key={item.href}>
+                  <Link href={item.href} className="topnav-link" aria-current={isActive(item.href, location) ? 'page' : undefined}>
+                    {t(item.labelKey)}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <AccountMenu onChangePassword={() => setPasswordOpen(true)} />
+        </div>
+      </header>
+      {me.mustChangePassword ? (
+        <div className="banner" role="note">
+          <p>{t('auth.mustChange')}</p>
+          <button type="button" className="btn btn-primary btn-small" onClick={() => setPasswordOpen(true)}>
+            {t('auth.changePassword')}
+          </button>
+        </div>
+      ) : null}
+      <main id="main" className="page" tabIndex={-1}>
+        {children}
+      </main>
+      <nav className="bottomnav" aria-label={t('shell.mobileNav')}>
+        <ul>
+          {items.map((item) => (
+            <li key={item.href}>
+              <Link href={item.href} className="bottomnav-link" aria-current={isActive(item.href, location) ? 'page' : undefined}>
+                <Icon name={item.icon} size={22} />
+                <span>{t(item.labelKey)}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <ChangePasswordDialog open={passwordOpen} onClose={() => setPasswordOpen(false)} />
+    </div>
+  );
+}
+
+function AccountMenu({ onChangePassword }: { onChangePassword: () => void }) {
+  const me = useMe();
+  const { signOut } = useAuth();
+  const { t } = useTranslation();
+  const roleLabel = useRoleLabel();
+  const pillarName = usePillarName();
+  const [open, setOpen] = useState(false);
+  const panelId = `account-${useId().replace(/:/g, '')}`;
+  const wrapper = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const regions = useRegionDetails(open ? me.scopes : []);
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') {
+        setOpen(false);
+        button.current?.focus();
+      }
+    };
+    const onClick = (event: MouseEvent) => {
+      if (wrapper.current && !wrapper.current.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('mousedown', onClick);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('mousedown', onClick);
+    };
+  }, [open]);
+
+  const initials = me.fullName
+    .split(/\s+/)
+    .filter((w) => /^[A-Za-z]/.test(w))
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join('');
+
+  return (
+    <div className="account" ref={wrapper}>
+      <button ref={button} type="button" className="account-button" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen((o) => !o)}>
+        <span className="avatar" aria-hidden="true">
+          {initials || <Icon name="user" size={18} />}
+        </span>
+        <span className="account-name">{me.fullName}</span>
+        <span className="visually-hidden">{t('shell.accountMenu')}</span>
+      </button>
+      {open ? (
+        <div className="account-panel" id={panelId}>
+          <p className="account-full">{me.fullName}</p>
+          <p className="muted account-username">@{me.username}</p>
+          <dl className="facts">
+            <div>
+              <dt>{t('users.role')}</dt>
+              <dd>{roleLabel(me.role)}</dd>
+            </div>
+            <div>
+              <dt>{t('users.pillar')}</dt>
+              <dd>{pillarName(me.pillarCode)}</dd>
+            </div>
+            {me.position ? (
+              <div>
+                <dt>{t('users.position')}</dt>
+                <dd>{me.position}</dd>
+              </div>
+            ) : null}
+            <div>
+              <dt>{t('users.scopes')}</dt>
+              <dd>
+                <ul className="plain-list">
+                  {me.scopes.map((code) => (
+                    <li key={code}>
+                      {code === NATIONAL_SCOPE ? t('regions.national') : `${regions.get(code)?.name ?? ''} (${code})`.trim()}
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </div>
+          </dl>
+          <div className="account-section">
+            <p className="account-label" id={`${panelId}-lang`}>
+              {t('common.language')}
+            </p>
+            <LanguageSwitch />
+          </div>
+          <div className="account-actions">
+            <button
+              type="button"
+              className="btn btn-secondary"
+              onClick={() => {
+                setOpen(false);
+                onChangePassword();
+              }}
+            >
+              {t('auth.changePassword')}
+            </button>
+            <button type="button" className="btn btn-secondary" onClick={() => void signOut()}>
+              {t('auth.signOut')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}
