@@ -43,7 +43,7 @@ describe('solve and verify', () => {
   });
 
   it('works with an asynchronous hash (crypto.subtle) and gives up after maxAttempts', async () => {
-    const subtle = async (data: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+    const subtle = async (data: Uint8Array<ArrayBuffer>) => new Uint8Array(await crypto.subtle.digest('SHA-256', data));
     const nonce = await solvePow(challenge, 8, subtle);
     expect(verifyPow({ challenge, nonce: nonce! }, 8, sha256)).toBe(true);
     expect(await solvePow(challenge, 64, sha256, 50)).toBeNull();

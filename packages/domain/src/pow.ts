@@ -9,9 +9,9 @@ import { z } from 'zod';
  */
 
 /** A synchronous SHA-256: bytes in, 32 bytes out (Node's createHash on the server). */
-export type TSha256 = (data: Uint8Array) => Uint8Array;
+export type TSha256 = (data: Uint8Array<ArrayBuffer>) => Uint8Array;
 /** A SHA-256 that may be asynchronous (crypto.subtle.digest in the browser). */
-export type TSha256Async = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+export type TSha256Async = (data: Uint8Array<ArrayBuffer>) => Uint8Array | Promise<Uint8Array>;
 
 /** Tuning of the difficulty: bits for a quiet source, the ceiling, and how many submissions are free. */
 export interface TPowConfig {
@@ -53,7 +53,7 @@ export const ZPowChallenge = z.object({
 export type TPowChallenge = z.infer<typeof ZPowChallenge>;
 
 /** The bytes that are hashed: UTF-8 of `challenge:nonce`. */
-export function powPreimage(challenge: string, nonce: string): Uint8Array {
+export function powPreimage(challenge: string, nonce: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(`${challenge}:${nonce}`);
 }
 
