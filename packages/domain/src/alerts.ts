@@ -9,6 +9,8 @@ import {
   type TSpikeSettings,
   type TVulnerabilityLevel,
   ZIndexCategoryCode,
+  ZIndexReportSource,
+  ZIndexReportStatus,
   ZVulnerabilityLevel,
 } from './vulnerability.js';
 
@@ -27,31 +29,42 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** Kinds of alert. `stage_summary` is the per-desk notice of bulk level changes (stage boundary or config). */
 export const ALERT_KINDS = ['level_rise', 'spike', 'severity4', 'stage_summary'] as const;
+/** One of `ALERT_KINDS`, as a field. */
 export const ZAlertKind = z.enum(ALERT_KINDS);
+/** The type of `ZAlertKind`. */
 export type TAlertKind = z.infer<typeof ZAlertKind>;
 
 /** Alert lifecycle: open → acknowledged → closed (closed can be reopened). */
 export const ALERT_STATUSES = ['open', 'acknowledged', 'closed'] as const;
+/** One of `ALERT_STATUSES`, as a field. */
 export const ZAlertStatus = z.enum(ALERT_STATUSES);
+/** The type of `ZAlertStatus`. */
 export type TAlertStatus = z.infer<typeof ZAlertStatus>;
 
 /** What a desk can do with an alert. */
 export const ALERT_ACTIONS = ['acknowledge', 'close', 'reopen', 'comment'] as const;
+/** One of `ALERT_ACTIONS`, as a field. */
 export const ZAlertActionKind = z.enum(ALERT_ACTIONS);
+/** The type of `ZAlertActionKind`. */
 export type TAlertActionKind = z.infer<typeof ZAlertActionKind>;
 
 /** Delivery channels. E-mail, webhook and CAP leave the system; web stays on the dashboard. */
 export const ALERT_CHANNELS = ['web', 'email', 'webhook', 'cap'] as const;
+/** One of `ALERT_CHANNELS`, as a field. */
 export const ZAlertChannel = z.enum(ALERT_CHANNELS);
+/** The type of `ZAlertChannel`. */
 export type TAlertChannel = z.infer<typeof ZAlertChannel>;
 
 /** What caused a level change: reports, a stage boundary (stage weight changed), or a new config version. */
 export const LEVEL_CHANGE_CAUSES = ['reports', 'stage_boundary', 'config'] as const;
+/** One of `LEVEL_CHANGE_CAUSES`, as a field. */
 export const ZLevelChangeCause = z.enum(LEVEL_CHANGE_CAUSES);
+/** The type of `ZLevelChangeCause`. */
 export type TLevelChangeCause = z.infer<typeof ZLevelChangeCause>;
 
 /** A text in both product languages. */
 export const ZAlertText = z.object({ id: z.string(), en: z.string() });
+/** The type of `ZAlertText`. */
 export type TAlertText = z.infer<typeof ZAlertText>;
 
 /** One action taken on an alert, in its history. */
@@ -61,6 +74,7 @@ export const ZAlertAction = z.object({
   action: ZAlertActionKind,
   note: z.string().max(5000).optional(),
 });
+/** The type of `ZAlertAction`. */
 export type TAlertAction = z.infer<typeof ZAlertAction>;
 
 /** One region's level change, as listed in a summary notice. */
@@ -71,6 +85,7 @@ export const ZLevelChangeItem = z.object({
   to: ZVulnerabilityLevel,
   score: z.number(),
 });
+/** The type of `ZLevelChangeItem`. */
 export type TLevelChangeItem = z.infer<typeof ZLevelChangeItem>;
 
 /** An early-warning alert (or summary notice) as stored and presented. */
@@ -98,6 +113,7 @@ export const ZAlert = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+/** The type of `ZAlert`. */
 export type TAlert = z.infer<typeof ZAlert>;
 
 /** The status after an action, or null when the action is not allowed in that status. */
@@ -310,8 +326,9 @@ export const ZLevelChange = z.object({
   cause: ZLevelChangeCause,
   stage: z.string().nullable(),
   topCategories: z.array(ZIndexCategoryCode).optional(),
-  reports: z.array(z.object({ id: z.string(), source: z.enum(['officer', 'public', 'anonymous']), status: z.enum(['draft', 'new', 'verified', 'in_progress', 'resolved', 'rejected']) })).optional(),
+  reports: z.array(z.object({ id: z.string(), source: ZIndexReportSource, status: ZIndexReportStatus })).optional(),
 });
+/** The type of `ZLevelChange`. */
 export type TLevelChange = z.infer<typeof ZLevelChange>;
 
 /** A desk as far as notices are concerned: who it is and the region it covers. */
@@ -454,6 +471,7 @@ export const ZSpikeResult = z.object({
   pValue: z.number().describe('P(X ≥ count | λ)'),
   windowHours: z.number().int(),
 });
+/** The type of `ZSpikeResult`. */
 export type TSpikeResult = z.infer<typeof ZSpikeResult>;
 
 /** Number of sorted values ≤ value. */
@@ -512,6 +530,7 @@ export const ZFalseAlarmMeasurement = z.object({
   falseAlarmRate: z.number().describe('false alarms / quiet evaluations'),
   falseAlarmsPerDay: z.number(),
 });
+/** The type of `ZFalseAlarmMeasurement`. */
 export type TFalseAlarmMeasurement = z.infer<typeof ZFalseAlarmMeasurement>;
 
 /**

@@ -14,8 +14,11 @@ export const CAP_GEOCODE_VALUE_NAME = 'KEMENDAGRI';
 /** MIME type of a CAP message. */
 export const CAP_MIME_TYPE = 'application/cap+xml';
 
+/** CAP 1.2 urgency values. */
 export type TCapUrgency = 'Immediate' | 'Expected' | 'Future' | 'Past' | 'Unknown';
+/** CAP 1.2 severity values. */
 export type TCapSeverity = 'Extreme' | 'Severe' | 'Moderate' | 'Minor' | 'Unknown';
+/** CAP 1.2 certainty values. */
 export type TCapCertainty = 'Observed' | 'Likely' | 'Possible' | 'Unlikely' | 'Unknown';
 
 /** The CAP urgency, severity and certainty of an alert. */
