@@ -2,12 +2,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROLES, ZUserCreate } from '@sinergi/domain';
 import type { Command } from 'commander';
+import type { DbHandle } from '../db/client.js';
 import { findUserByUsername } from '../db/repositories/users.js';
+import type { RegionStore } from '../regions/region-store.js';
 import { loadRegionStore } from '../services/bootstrap.service.js';
 import { systemContext } from '../services/context.js';
 import { readTable } from '../services/tables.js';
 import { createUser, createUsers, parseUserRows, resetUserPassword } from '../services/users.service.js';
 import { CliError, assertReadableFile, createProgress, formatFieldErrors, say, withDatabase } from './shared.js';
+
+/** Scopes are checked against the region tree: without it every scope would be "unknown". */
+async function loadRegionsOrFail(handle: DbHandle): Promise<RegionStore> {
+  const regions = await loadRegionStore(handle);
+  if (regions.countByLevel().province === 0) {
+    throw new CliError('Wilayah belum diimpor. Jalankan dulu: npx sinergi regions import / Regions are not imported yet; run: npx sinergi regions import');
+  }
+  return regions;
+}
 
 interface CreateOptions {
   username: string;
@@ -54,7 +65,7 @@ export function registerUsersCommands(program: Command): void {
       }
       await withDatabase(
         async (handle) => {
-          const regions = await loadRegionStore(handle);
+          const regions = await loadRegionsOrFail(handle);
           const { user, oneTimeCode } = await createUser({ handle, regions }, systemContext(), parsed.data);
           say(`pengguna dibuat / user created: ${user.username} (${user.role}, ${user.scopes.join(', ')})`);
           if (oneTimeCode) {
@@ -92,7 +103,7 @@ export function registerUsersCommands(program: Command): void {
       }
       await withDatabase(
         async (handle) => {
-          const regions = await loadRegionStore(handle);
+          const regions = await loadRegionsOrFail(handle);
           steps.update(2, `membuat ${inputs.length} pengguna / creating users`);
           const created = await createUsers({ handle, regions }, systemContext(), inputs, (i) => `row ${i + 2}.`);
           steps.update(3, 'selesai / done');
@@ -119,7 +130,7 @@ export function registerUsersCommands(program: Command): void {
         async (handle) => {
           const user = await findUserByUsername(handle.db, username);
           if (!user) throw new CliError(`Pengguna tidak ditemukan: ${username} / No such user.`);
-          const regions = await loadRegionStore(handle);
+          const regions = await loadRegionsOrFail(handle);
           const { code, expiresAt } = await resetUserPassword({ handle, regions }, systemContext(), user.id);
           say(`Kata sandi ${username} diatur ulang. Masuk dengan kode sekali pakai ini (berlaku sampai ${expiresAt}) lalu buat kata sandi baru:`);
           say(`Password of ${username} reset. Sign in with this one-time code (valid until ${expiresAt}) and choose a new password:`);

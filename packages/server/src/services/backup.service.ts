@@ -409,7 +409,7 @@ export async function restoreBackup(
     if (error instanceof BackupError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || code === 'ERR_PADDING_1' || /unexpected end of file|incorrect header check/i.test((error as Error).message)) {
-      throw new BackupError(`Berkas cadangan rusak atau terpotong (gzip: ${(error as Error).message}). Tidak ada yang diubah. / The backup file is damaged or truncated; nothing was changed.`);
+      throw new BackupError(`Berkas cadangan rusak atau terpotong (gzip: ${(error as Error).message}). / The backup file is damaged or truncated.`);
     }
     throw error;
   } finally {
