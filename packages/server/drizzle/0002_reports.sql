@@ -3,8 +3,8 @@ CREATE TABLE "election_stages" (
 	"code" text NOT NULL,
 	"name" text NOT NULL,
 	"name_en" text,
-	"starts_on" text NOT NULL,
-	"ends_on" text NOT NULL,
+	"start_date" text NOT NULL,
+	"end_date" text NOT NULL,
 	"weight" double precision NOT NULL,
 	"sort_order" integer DEFAULT 0 NOT NULL,
 	CONSTRAINT "election_stages_election_id_code_pk" PRIMARY KEY("election_id","code")
@@ -14,10 +14,9 @@ CREATE TABLE "elections" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"kind" text NOT NULL,
 	"name" text NOT NULL,
-	"scope_code" text NOT NULL,
-	"template_code" text,
-	"voting_day" text,
-	"is_demo" boolean DEFAULT false NOT NULL,
+	"region_scope" text NOT NULL,
+	"template" text,
+	"simulated" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"version" integer DEFAULT 1 NOT NULL
@@ -51,11 +50,8 @@ CREATE TABLE "incidents" (
 	"regency_code" text NOT NULL,
 	"region_code" text NOT NULL,
 	"title" text NOT NULL,
-	"category" text NOT NULL,
-	"severity" smallint NOT NULL,
+	"description" text,
 	"status" text NOT NULL,
-	"assigned_org_id" text,
-	"escalation_level" text NOT NULL,
 	"created_by" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -168,8 +164,9 @@ CREATE TABLE "reports" (
 --> statement-breakpoint
 ALTER TABLE "election_stages" ADD CONSTRAINT "election_stages_election_id_elections_id_fk" FOREIGN KEY ("election_id") REFERENCES "public"."elections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "organisations" ADD CONSTRAINT "organisations_pillar_code_pillars_code_fk" FOREIGN KEY ("pillar_code") REFERENCES "public"."pillars"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "elections_scope_idx" ON "elections" USING btree ("scope_code" text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "elections_scope_idx" ON "elections" USING btree ("region_scope" text_pattern_ops);--> statement-breakpoint
 CREATE UNIQUE INDEX "inbound_external_idx" ON "inbound_messages" USING btree ("channel_id","external_id");--> statement-breakpoint
+CREATE INDEX "incidents_id_idx" ON "incidents" USING btree ("id");--> statement-breakpoint
 CREATE INDEX "incidents_regency_idx" ON "incidents" USING btree ("regency_code","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "organisations_region_idx" ON "organisations" USING btree ("region_code" text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "organisations_pillar_idx" ON "organisations" USING btree ("pillar_code","region_code");--> statement-breakpoint

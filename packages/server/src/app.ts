@@ -14,7 +14,9 @@ import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { electionRoutes } from './routes/elections.js';
 import { regionRoutes } from './routes/regions.js';
+import { reportRoutes } from './routes/reports.js';
 import { userRoutes } from './routes/users.js';
 import type { AppDeps } from './types.js';
 import './types.js';
@@ -76,6 +78,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(authRoutes);
   await app.register(regionRoutes);
   await app.register(userRoutes);
+  await app.register(electionRoutes);
+  await app.register(reportRoutes);
 
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });

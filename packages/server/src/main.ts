@@ -5,6 +5,8 @@ import { DataDirLockedError, annotateDataDirLock } from './db/lock.js';
 import { sealAuditLog } from './db/repositories/audit.js';
 import { seedDemo } from './demo/index.js';
 import { bootstrapDatabase } from './services/bootstrap.service.js';
+import { ElectionStore } from './services/elections.service.js';
+import { createReportWriter, escalateOverdueReports } from './services/reports.service.js';
 
 /** `npm start`: open the database, bring it up to date, load the demo, listen. */
 async function main(): Promise<void> {
@@ -16,10 +18,13 @@ async function main(): Promise<void> {
     config.database.kind === 'pglite' ? { kind: 'pglite', dataDir: config.database.dataDir } : { kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize },
   );
   const { regions, adminPassword } = await bootstrapDatabase(handle, { adminPassword: config.adminPassword }, say);
+  const elections = new ElectionStore(handle);
+  await elections.reload();
+  const reportWriter = createReportWriter(handle);
   if (config.demo) {
-    await seedDemo(handle, regions, { password: config.demoPassword, progress: say });
+    await seedDemo({ handle, regions, elections, reportWriter }, { password: config.demoPassword, progress: say });
   }
-  const app = await buildApp({ config, handle, regions, now: () => new Date() });
+  const app = await buildApp({ config, handle, regions, elections, reportWriter, now: () => new Date() });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -30,6 +35,12 @@ async function main(): Promise<void> {
     sealAuditLog(handle).catch((error: unknown) => app.log.error({ err: error }, 'audit sealing failed'));
   }, 2000);
   sealer.unref();
+  // SLA escalation and other instances' election edits: every 30 s
+  const housekeeping = setInterval(() => {
+    escalateOverdueReports({ handle, regions, elections, writer: reportWriter }, new Date()).catch((error: unknown) => app.log.error({ err: error }, 'SLA escalation failed'));
+    elections.reload().catch((error: unknown) => app.log.error({ err: error }, 'election reload failed'));
+  }, 30_000);
+  housekeeping.unref();
 
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const counts = regions.countByLevel();
@@ -51,6 +62,7 @@ async function main(): Promise<void> {
     stopping = true;
     say(`berhenti / stopping (${signal})`);
     clearInterval(sealer);
+    clearInterval(housekeeping);
     await app.close();
     await sealAuditLog(handle).catch(() => 0);
     await handle.close();

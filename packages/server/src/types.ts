@@ -3,12 +3,17 @@ import type { AppConfig } from './config.js';
 import type { DbHandle } from './db/client.js';
 import type { RegionStore } from './regions/region-store.js';
 import type { Actor } from './services/context.js';
+import type { ElectionStore } from './services/elections.service.js';
+import type { ReportWriter } from './services/reports.service.js';
 
 /** What the app is built from: passed to buildApp, decorated as app.deps. */
 export interface AppDeps {
   config: AppConfig;
   handle: DbHandle;
   regions: RegionStore;
+  elections: ElectionStore;
+  /** Group-commit writer of new reports. */
+  reportWriter: ReportWriter;
   /** The clock; tests replace it. */
   now: () => Date;
 }

@@ -14,6 +14,8 @@ import { insertUsers } from '../src/db/repositories/users.js';
 import type { RegionStore } from '../src/regions/region-store.js';
 import { loadRegionStore } from '../src/services/bootstrap.service.js';
 import { hashSecret } from '../src/services/passwords.js';
+import { ElectionStore } from '../src/services/elections.service.js';
+import { createReportWriter } from '../src/services/reports.service.js';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -106,6 +108,8 @@ export interface TestApp {
   app: FastifyInstance;
   handle: DbHandle;
   regions: RegionStore;
+  elections: ElectionStore;
+  reportWriter: ReturnType<typeof createReportWriter>;
   config: AppConfig;
   clock: { now: Date };
   login(username: string, password?: string): Promise<Agent>;
@@ -118,12 +122,17 @@ export async function createTestApp(backend: Backend, overrides: Partial<AppConf
   const regions = await loadRegionStore(db.handle);
   const config = loadConfig({ SINERGI_DEMO: 'off', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv, overrides);
   const clock = { now: new Date() };
-  const app = await buildApp({ config, handle: db.handle, regions, now: () => clock.now }, { logger: false });
+  const elections = new ElectionStore(db.handle);
+  await elections.reload();
+  const reportWriter = createReportWriter(db.handle);
+  const app = await buildApp({ config, handle: db.handle, regions, elections, reportWriter, now: () => clock.now }, { logger: false });
   await app.ready();
   return {
     app,
     handle: db.handle,
     regions,
+    elections,
+    reportWriter,
     config,
     clock,
     async login(username, password = TEST_PASSWORD) {

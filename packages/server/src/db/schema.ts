@@ -154,15 +154,14 @@ export const elections = pgTable(
     id: uuid('id').primaryKey(),
     kind: text('kind').notNull(), // 'pemilu' | 'pilkada'
     name: text('name').notNull(),
-    scopeCode: text('scope_code').notNull(),
-    templateCode: text('template_code'),
-    votingDay: text('voting_day'), // YYYY-MM-DD, local date
-    isDemo: boolean('is_demo').notNull().default(false),
+    regionScope: text('region_scope').notNull(),
+    template: text('template'),
+    simulated: boolean('simulated').notNull().default(false),
     createdAt: tstz('created_at').notNull().defaultNow(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
-  (t) => [index('elections_scope_idx').on(t.scopeCode.op('text_pattern_ops'))],
+  (t) => [index('elections_scope_idx').on(t.regionScope.op('text_pattern_ops'))],
 );
 
 /** Stages (tahapan) of an election: local dates, inclusive, and a risk weight. */
@@ -175,8 +174,8 @@ export const electionStages = pgTable(
     code: text('code').notNull(),
     name: text('name').notNull(),
     nameEn: text('name_en'),
-    startsOn: text('starts_on').notNull(), // YYYY-MM-DD in the region's zone
-    endsOn: text('ends_on').notNull(),
+    startDate: text('start_date').notNull(), // YYYY-MM-DD, local date in the region's zone
+    endDate: text('end_date').notNull(), // inclusive
     weight: doublePrecision('weight').notNull(),
     sortOrder: integer('sort_order').notNull().default(0),
   },
@@ -319,17 +318,14 @@ export const incidents = pgTable(
     regencyCode: text('regency_code').notNull(),
     regionCode: text('region_code').notNull(),
     title: text('title').notNull(),
-    category: text('category').notNull(),
-    severity: smallint('severity').notNull(),
+    description: text('description'),
     status: text('status').notNull(),
-    assignedOrgId: text('assigned_org_id'),
-    escalationLevel: text('escalation_level').notNull(),
     createdBy: uuid('created_by'),
     createdAt: tstz('created_at').notNull().defaultNow(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
-  (t) => [primaryKey({ columns: [t.provinceCode, t.id] }), index('incidents_regency_idx').on(t.regencyCode, t.createdAt.desc())],
+  (t) => [primaryKey({ columns: [t.provinceCode, t.id] }), index('incidents_id_idx').on(t.id), index('incidents_regency_idx').on(t.regencyCode, t.createdAt.desc())],
 );
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TRole } from '@sinergi/domain';
+import { PILKADA_2024, anchorTemplate, type TRole } from '@sinergi/domain';
 import type { DbHandle } from '../db/client.js';
 import { insertAudit } from '../db/repositories/audit.js';
 import { getMeta, setMeta } from '../db/repositories/meta.js';
@@ -7,6 +7,20 @@ import { findExistingUsernames, insertUsers } from '../db/repositories/users.js'
 import type { RegionStore } from '../regions/region-store.js';
 import { SYSTEM_ACTOR } from '../services/context.js';
 import { hashSecret } from '../services/passwords.js';
+import type { ElectionStore } from '../services/elections.service.js';
+import type { ReportWriter } from '../services/reports.service.js';
+import { insertElection } from '../db/repositories/elections.js';
+
+/** What the demo seed writes through. */
+export interface DemoDeps {
+  handle: DbHandle;
+  regions: RegionStore;
+  elections: ElectionStore;
+  reportWriter: ReportWriter;
+}
+
+/** The id of the demo's simulated Pilkada (fixed, so e2e tests and links can name it). */
+export const DEMO_ELECTION_ID = '5e4e0000-0000-4000-8000-000000003310';
 
 /**
  * The demo scenario: Kabupaten Klaten (33.10) in a simulated Pilkada. Every capability
@@ -86,12 +100,31 @@ export interface DemoState {
   parts: string[];
 }
 
-/** Load (or top up) the demo scenario. Later capabilities append their seed steps here. */
+/**
+ * The demo's simulated Pilkada for Klaten: Pilkada serentak 2024's calendar shifted so that
+ * polling day is three weeks away and today falls in the campaign.
+ */
+export async function seedDemoElection(deps: DemoDeps, now: Date): Promise<void> {
+  if (deps.elections.get(DEMO_ELECTION_ID)) return;
+  const stages = anchorTemplate(PILKADA_2024, now, { regionCode: DEMO_REGENCY });
+  await deps.handle.db.transaction(async (tx) => {
+    await insertElection(
+      tx,
+      { id: DEMO_ELECTION_ID, kind: 'pilkada', name: 'Pilkada Kabupaten Klaten (simulasi demo)', regionScope: DEMO_REGENCY, template: 'pilkada_2024', simulated: true },
+      stages.map((st, i) => ({ electionId: DEMO_ELECTION_ID, code: st.code, name: st.name, nameEn: st.nameEn ?? null, startDate: st.startDate, endDate: st.endDate, weight: st.weight, sortOrder: i + 1 })),
+    );
+    await insertAudit(tx, { actorId: SYSTEM_ACTOR.id, actorName: 'demo', action: 'election.create', entity: 'election', entityId: DEMO_ELECTION_ID, regionCode: DEMO_REGENCY, after: { demo: true } });
+  });
+  await deps.elections.reload();
+}
+
+/** Load (or top up) the demo scenario. Each capability appends its seed step here. */
 export async function seedDemo(
-  handle: DbHandle,
-  regions: RegionStore,
+  deps: DemoDeps,
   options: { password: string; now?: Date; progress?: (m: string) => void },
 ): Promise<DemoState> {
+  const { handle, regions } = deps;
+  const now = options.now ?? new Date();
   const progress = options.progress ?? (() => {});
   const previous = await getMeta<DemoState>(handle.db, 'demo');
   const parts = new Set(previous?.parts ?? []);
@@ -100,7 +133,12 @@ export async function seedDemo(
     await seedDemoUsers(handle, regions, options.password);
     parts.add('users');
   }
-  const state: DemoState = { loadedAt: previous?.loadedAt ?? (options.now ?? new Date()).toISOString(), regency: DEMO_REGENCY, parts: [...parts] };
+  if (!parts.has('election')) {
+    progress('demo: Pilkada simulasi / simulated Pilkada');
+    await seedDemoElection(deps, now);
+    parts.add('election');
+  }
+  const state: DemoState = { loadedAt: previous?.loadedAt ?? now.toISOString(), regency: DEMO_REGENCY, parts: [...parts] };
   await setMeta(handle.db, 'demo', state);
   return state;
 }

@@ -8,6 +8,7 @@ import { findUserByUsername, touchLastLogin, updateUser, type UserRow } from '..
 import { AppError } from '../errors.js';
 import type { Actor, RequestContext } from './context.js';
 import { dummySecretHash, hashSecret, normaliseOneTimeCode, verifySecret } from './passwords.js';
+import { cachedSession, forgetSession, forgetUserSessions, rememberSession, sessionCacheGeneration } from './session-cache.js';
 
 export interface AuthDeps {
   handle: DbHandle;
@@ -104,17 +105,34 @@ export async function redeemOneTimeCode(
     await insertAudit(tx, { actorId: user.id, actorName: user.username, action: 'auth.redeem_code', entity: 'user', entityId: user.id, ip: input.ip });
     return row!;
   });
+  forgetUserSessions(deps.handle, user.id);
   return openSession(deps, updated, input);
 }
 
-/** The actor behind a session cookie, or null. */
+/**
+ * The actor behind a session cookie, or null. A session resolved in the last few seconds is
+ * served from memory (session-cache.ts), so reads do not query the database per request.
+ */
 export async function authenticate(deps: AuthDeps, token: string, now = new Date()) {
-  const found = await findLiveSession(deps.handle.db, tokenId(token), now);
+  const id = tokenId(token);
+  const cached = cachedSession(deps.handle, id);
+  if (cached) {
+    if (cached.session.expiresAt <= now) return null;
+    if (now.getTime() - cached.session.lastSeenAt.getTime() > 60_000) {
+      await touchSession(deps.handle.db, id, now);
+      cached.session.lastSeenAt = now;
+    }
+    return cached;
+  }
+  const generation = sessionCacheGeneration(deps.handle);
+  const found = await findLiveSession(deps.handle.db, id, now);
   if (!found) return null;
   if (now.getTime() - found.session.lastSeenAt.getTime() > 60_000) {
     await touchSession(deps.handle.db, found.session.id, now);
   }
-  return { actor: actorOf(found.user), user: found.user, session: found.session };
+  const result = { actor: actorOf(found.user), user: found.user, session: found.session };
+  rememberSession(deps.handle, id, result, generation);
+  return result;
 }
 
 export async function logout(deps: AuthDeps, ctx: RequestContext, token: string): Promise<void> {
@@ -122,6 +140,7 @@ export async function logout(deps: AuthDeps, ctx: RequestContext, token: string)
     await revokeSession(tx, tokenId(token));
     await insertAudit(tx, { actorId: ctx.actor.id, actorName: ctx.actor.username, action: 'auth.logout', entity: 'user', entityId: ctx.actor.id, ip: ctx.ip });
   });
+  forgetSession(deps.handle, tokenId(token));
 }
 
 /** A signed-in user changes their own password; other sessions are revoked. */
@@ -144,4 +163,5 @@ export async function changeOwnPassword(
     await revokeUserSessions(tx, user.id, tokenId(input.currentToken));
     await insertAudit(tx, { actorId: user.id, actorName: user.username, action: 'auth.change_password', entity: 'user', entityId: user.id, ip: ctx.ip });
   });
+  forgetUserSessions(deps.handle, user.id);
 }

@@ -28,6 +28,7 @@ import { auditUser, presentUser } from '../presenters/users.js';
 import type { RegionStore } from '../regions/region-store.js';
 import type { RequestContext } from './context.js';
 import { generateOneTimeCode, hashSecret } from './passwords.js';
+import { forgetUserSessions } from './session-cache.js';
 
 export interface UsersDeps {
   handle: DbHandle;
@@ -178,7 +179,7 @@ async function applyVersioned(
   action: string,
   extra: { revokeSessions?: boolean; reason?: string } = {},
 ): Promise<UserRow> {
-  return deps.handle.db.transaction(async (tx) => {
+  const result = await deps.handle.db.transaction(async (tx) => {
     const updated = await updateUserVersioned(tx, target.id, version, patch);
     if (!updated) {
       const current = await findUserById(tx, target.id);
@@ -200,6 +201,9 @@ async function applyVersioned(
     });
     return updated;
   });
+  // signed-in requests read the user from the session cache: drop it once the change is committed
+  forgetUserSessions(deps.handle, target.id);
+  return result;
 }
 
 export async function getUser(deps: UsersDeps, ctx: RequestContext, id: string): Promise<TUser> {

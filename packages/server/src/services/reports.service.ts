@@ -1,0 +1,698 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import {
+  ACTION_PERMISSIONS,
+  DEFAULT_DUPLICATE_CONFIG,
+  DEFAULT_SLA,
+  NATIONAL_SCOPE,
+  can,
+  decodeCursor,
+  defaultHandlerOf,
+  dueEscalation,
+  encodeCursor,
+  formatReceiptCode,
+  isInScope,
+  isPossibleDuplicate,
+  nextEscalationLevel,
+  nextStatus,
+  regionCodeAtLevel,
+  regionLevelOf,
+  type TCategoryCode,
+  type TEscalationLevel,
+  type TLang,
+  type TReport,
+  type TReportAction,
+  type TReportActionBody,
+  type TReportCreate,
+  type TReportEvent,
+  type TReportListQuery,
+  type TReportReceipt,
+  type TReportSource,
+  type TReportStatus,
+  type TSeverity,
+  type TSlaConfig,
+} from '@sinergi/domain';
+import type { DbHandle, Tx } from '../db/client.js';
+import { insertAudit, type AuditEntry } from '../db/repositories/audit.js';
+import {
+  findDuplicateCandidates,
+  findOrganisation,
+  findOrganisationNames,
+  findReportById,
+  findReportEvents,
+  findReports,
+  findReportsByIds,
+  findSlaCandidates,
+  insertOutbox,
+  insertReportEvents,
+  insertReportRows,
+  updateReportVersioned,
+  type NewOutboxRow,
+  type NewReportEventRow,
+  type NewReportRow,
+  type ReportFilter,
+  type ReportRow,
+} from '../db/repositories/reports.js';
+import { AppError } from '../errors.js';
+import { presentEvent, presentReport } from '../presenters/reports.js';
+import type { RegionStore } from '../regions/region-store.js';
+import type { Actor, RequestContext } from './context.js';
+import type { ElectionStore } from './elections.service.js';
+import { GroupCommitter } from './report-writer.js';
+
+export interface ReportsDeps {
+  handle: DbHandle;
+  regions: RegionStore;
+  elections: ElectionStore;
+  writer: ReportWriter;
+  sla?: TSlaConfig;
+}
+
+/** A report ready to write: everything computed before the transaction. */
+interface PreparedReport {
+  row: NewReportRow & { id: string; provinceCode: string; regencyCode: string; regionCode: string; category: string | null; occurredAt: Date };
+  contentHash: string;
+  actor: Actor | null;
+  ip: string | null;
+}
+
+export interface WriteResult {
+  row: ReportRow;
+  duplicate: boolean;
+}
+
+/** Recipients of a notice about a report: the desks of its region chain up to `level`. */
+export function recipientsOf(regionCode: string, upTo: TEscalationLevel): string[] {
+  const out = [`village:${regionCodeAtLevel(regionCode, 'village')}`];
+  let level: TEscalationLevel | null = 'district';
+  while (level) {
+    out.push(`${level}:${regionCodeAtLevel(regionCode, level)}`);
+    if (level === upTo) break;
+    level = nextEscalationLevel(level);
+  }
+  return out;
+}
+
+function initialLevel(severity: number): TEscalationLevel {
+  // critical reports go straight to the kecamatan desk as well as the village's tiga pilar
+  return severity >= 4 ? 'district' : 'village';
+}
+
+/** Write a batch of prepared reports in one transaction (used by the group committer). */
+async function writeReportBatch(tx: Tx, items: PreparedReport[]): Promise<(WriteResult | Error)[]> {
+  const results: (WriteResult | Error | null)[] = items.map(() => null);
+  const existing = new Map((await findReportsByIds(tx, items.map((i) => i.row.id))).map((r) => [r.id, r]));
+  const fresh: { index: number; item: PreparedReport }[] = [];
+  const seenInBatch = new Map<string, number>();
+  items.forEach((item, index) => {
+    const stored = existing.get(item.row.id);
+    const earlier = seenInBatch.get(item.row.id);
+    if (stored || earlier !== undefined) {
+      const storedHash = stored?.contentHash ?? items[earlier!]!.contentHash;
+      results[index] =
+        storedHash === item.contentHash
+          ? null // resolved after insert (same content: answer with the stored report)
+          : new AppError('conflict', `report ${item.row.id} resent with different content`, {
+              userMessage: {
+                id: 'Laporan dengan id ini sudah tersimpan dengan isi berbeda.',
+                en: 'A report with this id is already stored with different content.',
+              },
+            });
+      return;
+    }
+    seenInBatch.set(item.row.id, index);
+    fresh.push({ index, item });
+  });
+
+  if (fresh.length > 0) {
+    // possible duplicates: one query for the whole batch, then the domain rule per pair
+    const located = fresh.filter((f) => f.item.row.category);
+    if (located.length > 0) {
+      const times = located.map((f) => f.item.row.occurredAt.getTime());
+      const span = DEFAULT_DUPLICATE_CONFIG.windowHours * 3_600_000;
+      const candidates = await findDuplicateCandidates(tx, {
+        regencyCodes: [...new Set(located.map((f) => f.item.row.regencyCode))],
+        categories: [...new Set(located.map((f) => f.item.row.category!))],
+        from: new Date(Math.min(...times) - span),
+        to: new Date(Math.max(...times) + span),
+      });
+      const pool = candidates.map((c) => ({ ...c, category: c.category ?? '' }));
+      for (const { item } of located) {
+        const subject = { id: item.row.id, category: item.row.category!, regionCode: item.row.regionCode, occurredAt: item.row.occurredAt, lat: item.row.lat, lon: item.row.lon };
+        const dupes = pool.filter((c) => isPossibleDuplicate(subject, c, DEFAULT_DUPLICATE_CONFIG)).map((c) => c.id);
+        item.row.possibleDuplicateOf = dupes.slice(0, 20);
+        pool.push({ ...subject, regencyCode: item.row.regencyCode, lat: item.row.lat ?? null, lon: item.row.lon ?? null, status: item.row.status });
+      }
+    }
+    await insertReportRows(tx, fresh.map((f) => f.item.row));
+    const events: NewReportEventRow[] = [];
+    const audits: AuditEntry[] = [];
+    const notices: NewOutboxRow[] = [];
+    for (const { item } of fresh) {
+      const r = item.row;
+      events.push({
+        provinceCode: r.provinceCode,
+        reportId: r.id,
+        at: r.createdAt,
+        actorId: item.actor?.id ?? null,
+        actorName: item.actor?.fullName ?? null,
+        action: 'create',
+        fromStatus: null,
+        toStatus: r.status,
+        comment: null,
+        details: { source: r.source, ...(r.possibleDuplicateOf?.length ? { possibleDuplicateOf: r.possibleDuplicateOf } : {}) },
+      });
+      audits.push({
+        actorId: item.actor?.id ?? null,
+        actorName: item.actor?.username ?? (r.source === 'public' ? 'publik' : 'gateway'),
+        action: 'report.create',
+        entity: 'report',
+        entityId: r.id,
+        regionCode: r.regionCode,
+        after: { category: r.category, severity: r.severity, regionCode: r.regionCode, status: r.status, source: r.source, title: r.title },
+        ip: item.ip,
+      });
+      notices.push({
+        provinceCode: r.provinceCode,
+        topic: 'report.created',
+        regionCode: r.regionCode,
+        payload: { reportId: r.id, category: r.category, severity: r.severity, status: r.status, source: r.source, title: r.title },
+        recipients: r.status === 'draft' ? [`regency:${r.regencyCode}`] : recipientsOf(r.regionCode, r.severity >= 3 ? 'regency' : 'district'),
+      });
+    }
+    await insertReportEvents(tx, events);
+    await insertAudit(tx, audits);
+    await insertOutbox(tx, notices);
+  }
+  const written = new Map((await findReportsByIds(tx, items.map((i) => i.row.id))).map((r) => [r.id, r]));
+  return items.map((item, index) => {
+    const result = results[index];
+    if (result instanceof Error) return result;
+    const row = written.get(item.row.id)!;
+    return { row, duplicate: !fresh.some((f) => f.index === index) };
+  });
+}
+
+export type ReportWriter = GroupCommitter<PreparedReport, WriteResult>;
+
+export function createReportWriter(handle: DbHandle): ReportWriter {
+  return new GroupCommitter<PreparedReport, WriteResult>(handle, writeReportBatch);
+}
+
+function contentHashOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+function newReceiptCode(): string {
+  return formatReceiptCode(randomBytes(5));
+}
+
+function checkVillage(regions: RegionStore, regionCode: string): void {
+  if (!regions.has(regionCode)) throw new AppError('validation', `unknown village ${regionCode}`, { fields: [{ path: 'regionCode', message: 'region.unknown' }] });
+  if (regions.levelOf(regionCode) !== 'village') throw new AppError('validation', 'not a village', { fields: [{ path: 'regionCode', message: 'region.not_village' }] });
+}
+
+function checkTps(tpsId: string | undefined): void {
+  // TPS arrive with a later capability; until then no TPS id can be valid, so none is accepted.
+  if (tpsId) {
+    throw new AppError('validation', `unknown tps ${tpsId}`, {
+      fields: [{ path: 'tpsId', message: 'tps.unknown' }],
+    });
+  }
+}
+
+interface PrepareInput {
+  id: string;
+  category: TCategoryCode | null;
+  subcategory?: string | undefined;
+  severity: number;
+  regionCode: string;
+  occurredAt: string;
+  title: string;
+  description: string;
+  involved?: string | undefined;
+  source: TReportSource;
+  tpsId?: string | undefined;
+  lat?: number | undefined;
+  lon?: number | undefined;
+  confidential: boolean;
+  status: TReportStatus;
+  reporter: Actor | null;
+  publicContact?: unknown;
+  receiptCode?: string | null;
+}
+
+function prepare(deps: ReportsDeps, input: PrepareInput, now: Date, ip: string | null): PreparedReport {
+  const occurredAt = new Date(input.occurredAt);
+  const isVillage = input.regionCode.split('.').length === 4;
+  const stage = deps.elections.stageAt(occurredAt, input.regionCode);
+  const hashed = {
+    category: input.category,
+    subcategory: input.subcategory ?? null,
+    severity: input.severity,
+    regionCode: input.regionCode,
+    occurredAt: occurredAt.toISOString(),
+    title: input.title,
+    description: input.description,
+    involved: input.involved ?? null,
+    source: input.source,
+    tpsId: input.tpsId ?? null,
+    lat: input.lat ?? null,
+    lon: input.lon ?? null,
+    confidential: input.confidential,
+    reporter: input.reporter?.id ?? null,
+  };
+  return {
+    contentHash: contentHashOf(hashed),
+    actor: input.reporter,
+    ip,
+    row: {
+      provinceCode: input.regionCode.slice(0, 2),
+      id: input.id,
+      regencyCode: input.regionCode.split('.').slice(0, 2).join('.'),
+      districtCode: isVillage || input.regionCode.split('.').length === 3 ? input.regionCode.split('.').slice(0, 3).join('.') : null,
+      regionCode: input.regionCode,
+      electionId: stage.electionId,
+      stageCode: stage.stageCode,
+      category: input.category,
+      subcategory: input.subcategory ?? null,
+      severity: input.severity,
+      occurredAt,
+      discoveredAt: now < occurredAt ? occurredAt : now,
+      title: input.title,
+      description: input.description,
+      involved: input.involved ?? null,
+      source: input.source,
+      tpsId: input.tpsId ?? null,
+      lat: input.lat ?? null,
+      lon: input.lon ?? null,
+      confidential: input.confidential,
+      reporterId: input.reporter?.id ?? null,
+      reporterName: input.reporter?.fullName ?? null,
+      publicContact: input.publicContact ?? null,
+      receiptCode: input.receiptCode ?? newReceiptCode(),
+      status: input.status,
+      statusChangedAt: now,
+      escalationLevel: isVillage ? initialLevel(input.severity) : 'regency',
+      contentHash: '',
+      createdAt: now,
+      updatedAt: now,
+    },
+  };
+}
+
+function receiptOf(result: WriteResult): TReportReceipt {
+  return {
+    id: result.row.id,
+    receiptCode: result.row.receiptCode ?? '',
+    status: result.row.status as TReportStatus,
+    createdAt: result.row.createdAt.toISOString(),
+    duplicate: result.duplicate,
+  };
+}
+
+/**
+ * A field officer or a desk files a report. Idempotent on the client's UUID: the same content
+ * again answers with the stored report (duplicate: true), different content is a 409.
+ */
+export async function createReport(deps: ReportsDeps, ctx: RequestContext, input: TReportCreate): Promise<TReportReceipt> {
+  if (!can(ctx.actor.role, 'reports.create')) throw new AppError('forbidden', `${ctx.actor.username} cannot file reports`);
+  checkVillage(deps.regions, input.regionCode);
+  if (!isInScope(input.regionCode, ctx.actor.scopes)) {
+    throw new AppError('out_of_scope', `village ${input.regionCode} outside scope`, { fields: [{ path: 'regionCode', message: 'region.out_of_scope' }] });
+  }
+  checkTps(input.tpsId);
+  const source: TReportSource = input.source ?? (ctx.actor.role === 'field_officer' ? 'field_officer' : 'desk');
+  if (source === 'public' || source === 'inbound_message') {
+    throw new AppError('validation', 'source reserved', { fields: [{ path: 'source', message: 'source.reserved' }] });
+  }
+  const prepared = prepare(deps, { ...input, source, status: 'new', reporter: ctx.actor }, ctx.now, ctx.ip);
+  prepared.row.contentHash = prepared.contentHash;
+  return receiptOf(await deps.writer.submit(prepared));
+}
+
+/** An anonymous citizen files a report (proof of work and rate limits are checked by the route). */
+export async function createPublicReport(
+  deps: ReportsDeps,
+  input: { id: string; category: TCategoryCode; subcategory?: string; severity: TSeverity; regionCode: string; occurredAt: string; title: string; description: string; involved?: string; tpsId?: string; lat?: number; lon?: number; contact?: unknown },
+  meta: { now: Date; ip: string | null },
+): Promise<TReportReceipt> {
+  checkVillage(deps.regions, input.regionCode);
+  checkTps(input.tpsId);
+  const prepared = prepare(
+    deps,
+    { ...input, source: 'public', status: 'new', reporter: null, confidential: true, publicContact: input.contact ?? null },
+    meta.now,
+    meta.ip,
+  );
+  prepared.row.contentHash = prepared.contentHash;
+  return receiptOf(await deps.writer.submit(prepared));
+}
+
+/** A draft from an inbound message (WhatsApp/SMS): no category or village yet; a desk structures it. */
+export async function createDraftReport(
+  deps: ReportsDeps,
+  input: { id: string; regionCode: string; title: string; description: string; occurredAt: string },
+  meta: { now: Date; ip: string | null },
+): Promise<WriteResult> {
+  const prepared = prepare(
+    deps,
+    { ...input, category: null, severity: 2, source: 'inbound_message', status: 'draft', reporter: null, confidential: true },
+    meta.now,
+    meta.ip,
+  );
+  prepared.row.contentHash = prepared.contentHash;
+  return deps.writer.submit(prepared);
+}
+
+async function orgNamesFor(deps: ReportsDeps, rows: ReportRow[]): Promise<Map<string, string>> {
+  return findOrganisationNames(deps.handle.db, [...new Set(rows.map((r) => r.assignedOrgId).filter((x): x is string => !!x))]);
+}
+
+async function loadVisible(deps: ReportsDeps, ctx: RequestContext, id: string): Promise<ReportRow> {
+  if (!can(ctx.actor.role, 'records.read')) throw new AppError('forbidden');
+  const row = await findReportById(deps.handle.db, id);
+  // out of scope answers as not found: a desk must not learn that a report exists elsewhere
+  if (!row || !isInScope(row.regionCode, ctx.actor.scopes)) throw new AppError('not_found', `report ${id}`);
+  return row;
+}
+
+/** One report. A confidential reporter is revealed only to identity-permitted desks, and each such view is audited. */
+export async function getReport(deps: ReportsDeps, ctx: RequestContext, id: string, lang: TLang): Promise<TReport & { timeline: TReportEvent[]; publicContact?: unknown }> {
+  const row = await loadVisible(deps, ctx, id);
+  const reveal = row.confidential && can(ctx.actor.role, 'reports.identity') && row.reporterId !== ctx.actor.id && (row.reporterId !== null || row.publicContact !== null);
+  if (reveal) {
+    await insertAudit(deps.handle.db, {
+      actorId: ctx.actor.id,
+      actorName: ctx.actor.username,
+      action: 'report.identity_view',
+      entity: 'report',
+      entityId: row.id,
+      regionCode: row.regionCode,
+      ip: ctx.ip,
+    });
+  }
+  const report = presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames: await orgNamesFor(deps, [row]), revealIdentity: reveal });
+  const events = await findReportEvents(deps.handle.db, row);
+  const hideActors = row.confidential && !can(ctx.actor.role, 'reports.identity');
+  return {
+    ...report,
+    timeline: events.map((e) => presentEvent(e, hideActors && e.action === 'create')),
+    ...(reveal && row.publicContact ? { publicContact: row.publicContact } : {}),
+  };
+}
+
+/** Translate the API query into a repository filter, narrowing the region to the caller's scope. */
+export function toReportFilter(deps: ReportsDeps, ctx: RequestContext, query: TReportListQuery): Omit<ReportFilter, 'limit' | 'before'> {
+  if (!can(ctx.actor.role, 'records.read')) throw new AppError('forbidden');
+  let region: ReportFilter['region'];
+  if (query.region) {
+    if (!deps.regions.has(query.region)) throw new AppError('validation', 'unknown region', { fields: [{ path: 'region', message: 'region.unknown' }] });
+    const visible = isInScope(query.region, ctx.actor.scopes) || ctx.actor.scopes.some((s) => s !== NATIONAL_SCOPE && s.startsWith(`${query.region}.`));
+    if (!visible) throw new AppError('out_of_scope', `region ${query.region}`, { fields: [{ path: 'region', message: 'region.out_of_scope' }] });
+    region = { code: query.region, level: regionLevelOf(query.region) };
+  } else if (ctx.actor.scopes.length === 1 && ctx.actor.scopes[0] !== NATIONAL_SCOPE) {
+    // a single-root scope is also the best index to use
+    const root = ctx.actor.scopes[0]!;
+    region = { code: root, level: regionLevelOf(root) };
+  }
+  return {
+    scopes: ctx.actor.scopes,
+    region,
+    electionId: query.election,
+    stageCode: query.stage,
+    categories: query.category,
+    severities: query.severity,
+    statuses: query.status,
+    sources: query.source,
+    escalationLevel: query.escalationLevel,
+    assignedOrgPrefix: query.assignedOrg,
+    incidentId: query.incident,
+    from: query.from ? new Date(query.from) : undefined,
+    to: query.to ? new Date(query.to) : undefined,
+    q: query.q,
+  };
+}
+
+export async function listReports(
+  deps: ReportsDeps,
+  ctx: RequestContext,
+  query: TReportListQuery,
+  lang: TLang,
+): Promise<{ items: TReport[]; nextCursor: string | null }> {
+  const filter = toReportFilter(deps, ctx, query);
+  let before: ReportFilter['before'];
+  if (query.cursor) {
+    const pos = decodeCursor(query.cursor);
+    if (!pos || pos.length !== 2) throw new AppError('validation', 'bad cursor', { fields: [{ path: 'cursor', message: 'cursor.invalid' }] });
+    before = { createdAt: new Date(Number(pos[0])), id: String(pos[1]) };
+  }
+  const rows = await findReports(deps.handle.db, { ...filter, before, limit: query.limit + 1 });
+  const page = rows.slice(0, query.limit);
+  const orgNames = await orgNamesFor(deps, page);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.createdAt.getTime(), last.id]) : null,
+  };
+}
+
+/** Iterate every report of a filter in pages (exports stream this). */
+export async function* iterateReports(deps: ReportsDeps, ctx: RequestContext, query: TReportListQuery): AsyncGenerator<ReportRow[]> {
+  const filter = toReportFilter(deps, ctx, query);
+  let before: ReportFilter['before'];
+  for (;;) {
+    const rows = await findReports(deps.handle.db, { ...filter, before, limit: 1000 });
+    if (rows.length === 0) return;
+    yield rows;
+    const last = rows.at(-1)!;
+    before = { createdAt: last.createdAt, id: last.id };
+    if (rows.length < 1000) return;
+  }
+}
+
+function conflictWith(row: ReportRow | null, deps: ReportsDeps, ctx: RequestContext, lang: TLang, orgNames: Map<string, string>): AppError {
+  return new AppError('conflict', `report changed meanwhile`, {
+    details: { current: row ? presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames }) : null },
+  });
+}
+
+/**
+ * Apply a workflow action (verify, reject, assign, escalate, resolve, reopen, comment,
+ * structure). The state machine and the permissions are the domain's; the version guards
+ * against silent overwrites between two desks.
+ */
+export async function applyReportAction<A extends TReportAction>(
+  deps: ReportsDeps,
+  ctx: RequestContext,
+  id: string,
+  action: A,
+  body: TReportActionBody<A>,
+  lang: TLang,
+): Promise<TReport> {
+  const row = await loadVisible(deps, ctx, id);
+  if (!can(ctx.actor.role, ACTION_PERMISSIONS[action])) throw new AppError('forbidden', `${ctx.actor.role} cannot ${action}`);
+  const from = row.status as TReportStatus;
+  const to = nextStatus(from, action);
+  if (to === null) {
+    throw new AppError('conflict', `${action} not allowed from ${from}`, {
+      userMessage: {
+        id: `Tindakan "${action}" tidak dapat dilakukan pada laporan berstatus "${from}".`,
+        en: `Action "${action}" is not allowed on a report with status "${from}".`,
+      },
+      details: { status: from, action },
+    });
+  }
+  const now = ctx.now;
+  const patch: Partial<NewReportRow> = {};
+  let comment: string | null = null;
+  const details: Record<string, unknown> = {};
+  let recipients: string[] = [];
+  let topic: string | null = null;
+  const b = body as Record<string, unknown>;
+  switch (action) {
+    case 'structure': {
+      const s = body as TReportActionBody<'structure'>;
+      checkVillage(deps.regions, s.regionCode);
+      if (!isInScope(s.regionCode, ctx.actor.scopes)) throw new AppError('out_of_scope', 'village', { fields: [{ path: 'regionCode', message: 'region.out_of_scope' }] });
+      checkTps(s.tpsId);
+      const occurredAt = s.occurredAt ? new Date(s.occurredAt) : row.occurredAt;
+      const stage = deps.elections.stageAt(occurredAt, s.regionCode);
+      Object.assign(patch, {
+        category: s.category,
+        subcategory: s.subcategory ?? null,
+        severity: s.severity,
+        regionCode: s.regionCode,
+        districtCode: s.regionCode.split('.').slice(0, 3).join('.'),
+        regencyCode: s.regionCode.split('.').slice(0, 2).join('.'),
+        ...(s.title ? { title: s.title } : {}),
+        ...(s.description !== undefined ? { description: s.description } : {}),
+        ...(s.involved !== undefined ? { involved: s.involved } : {}),
+        occurredAt,
+        electionId: stage.electionId,
+        stageCode: stage.stageCode,
+        lat: s.lat ?? null,
+        lon: s.lon ?? null,
+        escalationLevel: initialLevel(s.severity),
+      });
+      if (s.regionCode.slice(0, 2) !== row.provinceCode) {
+        throw new AppError('validation', 'cross-province structure', { fields: [{ path: 'regionCode', message: 'region.other_province' }] });
+      }
+      comment = s.comment ?? null;
+      topic = 'report.created';
+      recipients = recipientsOf(s.regionCode, s.severity >= 3 ? 'regency' : 'district');
+      break;
+    }
+    case 'verify':
+      Object.assign(patch, { verifiedAt: now, verifiedBy: ctx.actor.id });
+      comment = (b.comment as string | undefined) ?? null;
+      break;
+    case 'reject':
+      patch.rejectReason = b.reason as string;
+      comment = b.reason as string;
+      break;
+    case 'assign': {
+      const pillar = b.orgCode as string;
+      const level = row.escalationLevel as TEscalationLevel;
+      // the desk of that pillar at the report's current level, or the nearest level above that has one
+      let org = null;
+      let lvl: TEscalationLevel | null = level === 'village' ? 'district' : level;
+      while (lvl && !org) {
+        org = await findOrganisation(deps.handle.db, `${pillar}:${regionCodeAtLevel(row.regionCode, lvl)}`);
+        lvl = nextEscalationLevel(lvl);
+      }
+      if (!org) throw new AppError('validation', `no desk for ${pillar}`, { fields: [{ path: 'orgCode', message: 'org.unknown' }] });
+      patch.assignedOrgId = org.id;
+      details.org = { code: org.id, name: org.name };
+      details.defaultHandler = row.category ? defaultHandlerOf(row.category as TCategoryCode) : null;
+      comment = (b.comment as string | undefined) ?? null;
+      topic = 'report.assigned';
+      recipients = [`org:${org.id}`];
+      break;
+    }
+    case 'escalate': {
+      const next = nextEscalationLevel(row.escalationLevel as TEscalationLevel);
+      if (!next) {
+        throw new AppError('conflict', 'already at province', {
+          userMessage: { id: 'Laporan sudah berada di tingkat provinsi.', en: 'The report is already at province level.' },
+        });
+      }
+      Object.assign(patch, { escalationLevel: next, escalatedAt: now, escalationReason: b.reason as string });
+      details.fromLevel = row.escalationLevel;
+      details.toLevel = next;
+      comment = b.reason as string;
+      topic = 'report.escalated';
+      recipients = recipientsOf(row.regionCode, next);
+      break;
+    }
+    case 'resolve':
+      patch.outcome = b.outcome as string;
+      comment = b.outcome as string;
+      break;
+    case 'reopen':
+      comment = b.reason as string;
+      patch.outcome = null;
+      break;
+    case 'comment':
+      comment = b.text as string;
+      break;
+  }
+  if (to !== from) Object.assign(patch, { status: to, statusChangedAt: now });
+
+  const updated = await deps.handle.db.transaction(async (tx) => {
+    let next: ReportRow | null;
+    if (action === 'comment') {
+      next = row;
+    } else {
+      next = await updateReportVersioned(tx, row, (b.version as number) ?? row.version, patch);
+      if (!next) {
+        const current = await findReportById(tx, row.id);
+        throw conflictWith(current, deps, ctx, lang, await orgNamesFor(deps, current ? [current] : []));
+      }
+    }
+    await insertReportEvents(tx, [
+      { provinceCode: row.provinceCode, reportId: row.id, at: now, actorId: ctx.actor.id, actorName: ctx.actor.fullName, action, fromStatus: from, toStatus: to, comment, details },
+    ]);
+    await insertAudit(tx, {
+      actorId: ctx.actor.id,
+      actorName: ctx.actor.username,
+      action: `report.${action}`,
+      entity: 'report',
+      entityId: row.id,
+      regionCode: row.regionCode,
+      before: { status: from, version: row.version, escalationLevel: row.escalationLevel, assignedOrgId: row.assignedOrgId },
+      after: { status: to, ...patch, comment },
+      ip: ctx.ip,
+    });
+    if (topic) {
+      await insertOutbox(tx, [
+        { provinceCode: row.provinceCode, topic, regionCode: next.regionCode, payload: { reportId: row.id, action, by: ctx.actor.username, severity: next.severity, reason: comment }, recipients },
+      ]);
+    }
+    return next;
+  });
+  return presentReport(updated, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames: await orgNamesFor(deps, [updated]) });
+}
+
+/**
+ * The SLA job: escalate every open report that sat unverified or unhandled past its severity's
+ * time, one level up, saying why. Returns the escalations made. Runs with any clock (tests).
+ */
+export async function escalateOverdueReports(deps: ReportsDeps, now: Date): Promise<{ id: string; reason: string; level: string }[]> {
+  const sla = deps.sla ?? DEFAULT_SLA;
+  const shortest = Math.min(...Object.values(sla).map((s) => Math.min(s.verifyMinutes, s.handleMinutes)));
+  const candidates = await findSlaCandidates(deps.handle.db, new Date(now.getTime() - shortest * 60_000));
+  const done: { id: string; reason: string; level: string }[] = [];
+  for (const row of candidates) {
+    const due = dueEscalation(
+      {
+        status: row.status as TReportStatus,
+        severity: row.severity as TSeverity,
+        createdAt: row.createdAt,
+        verifiedAt: row.verifiedAt,
+        statusChangedAt: row.statusChangedAt,
+        escalationLevel: row.escalationLevel as TEscalationLevel,
+        lastEscalatedAt: row.escalatedAt,
+      },
+      now,
+      sla,
+    );
+    if (!due) continue;
+    const ok = await deps.handle.db.transaction(async (tx) => {
+      const next = await updateReportVersioned(tx, row, row.version, { escalationLevel: due.level, escalatedAt: now, escalationReason: due.message.id });
+      if (!next) return false; // a desk acted meanwhile: the next run judges again
+      await insertReportEvents(tx, [
+        {
+          provinceCode: row.provinceCode,
+          reportId: row.id,
+          at: now,
+          actorId: null,
+          actorName: 'Sinergi (otomatis)',
+          action: 'escalate',
+          fromStatus: row.status,
+          toStatus: row.status,
+          comment: due.message.id,
+          details: { automatic: true, reason: due.reason, fromLevel: due.fromLevel, toLevel: due.level, limitMinutes: due.limitMinutes, dueSince: due.dueSince.toISOString(), message: due.message },
+        },
+      ]);
+      await insertAudit(tx, { actorId: null, actorName: 'system', action: 'report.escalate', entity: 'report', entityId: row.id, regionCode: row.regionCode, before: { escalationLevel: row.escalationLevel }, after: { escalationLevel: due.level, reason: due.reason } });
+      await insertOutbox(tx, [
+        {
+          provinceCode: row.provinceCode,
+          topic: 'report.overdue',
+          regionCode: row.regionCode,
+          payload: { reportId: row.id, reason: due.reason, message: due.message, severity: row.severity, level: due.level },
+          recipients: recipientsOf(row.regionCode, due.level),
+        },
+      ]);
+      return true;
+    });
+    if (ok) done.push({ id: row.id, reason: due.reason, level: due.level });
+  }
+  return done;
+}
+
+export function newReportId(): string {
+  return randomUUID();
+}
+
+export type { PreparedReport };
