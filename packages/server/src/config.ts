@@ -23,7 +23,21 @@ const ZEnv = z.object({
   SINERGI_LOGIN_MAX_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   SINERGI_PG_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  // Attachments go to an S3-compatible store when these are set (all but the region), else to ${dataDir}/attachments.
+  SINERGI_S3_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  SINERGI_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3–63 lowercase letters, digits, dots, hyphens)')
+    .optional(),
+  SINERGI_S3_ACCESS_KEY: z.string().min(1).optional(),
+  SINERGI_S3_SECRET_KEY: z.string().min(1).optional(),
+  SINERGI_S3_REGION: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region name such as us-east-1').default('us-east-1'),
 });
+
+/** Largest attachment accepted (photos and documents), in bytes. */
+export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+
+const S3_VARS = ['SINERGI_S3_ENDPOINT', 'SINERGI_S3_BUCKET', 'SINERGI_S3_ACCESS_KEY', 'SINERGI_S3_SECRET_KEY'] as const;
 
 export interface AppConfig {
   port: number;
@@ -40,6 +54,8 @@ export interface AppConfig {
   loginMaxPerMinute: number;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   version: string;
+  /** Where attachment bytes are kept: a directory, or an S3-compatible bucket. */
+  attachments: { kind: 'disk'; dir: string } | { kind: 's3'; endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string };
 }
 
 export class ConfigError extends Error {}
@@ -53,6 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.SINERGI_DATA_DIR);
+  const s3Set = S3_VARS.filter((name) => e[name] !== undefined);
+  if (s3Set.length > 0 && s3Set.length < S3_VARS.length) {
+    const missing = S3_VARS.filter((name) => e[name] === undefined);
+    throw new ConfigError(`Konfigurasi tidak valid / invalid configuration:\n${missing.map((m) => `  ${m}: required when ${s3Set.join(', ')} ${s3Set.length > 1 ? 'are' : 'is'} set`).join('\n')}`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -70,6 +91,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxPerMinute: e.SINERGI_LOGIN_MAX_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
     version: '0.1.0',
+    attachments:
+      s3Set.length > 0
+        ? { kind: 's3', endpoint: e.SINERGI_S3_ENDPOINT!, bucket: e.SINERGI_S3_BUCKET!, accessKeyId: e.SINERGI_S3_ACCESS_KEY!, secretAccessKey: e.SINERGI_S3_SECRET_KEY!, region: e.SINERGI_S3_REGION }
+        : { kind: 'disk', dir: path.join(dataDir, 'attachments') },
     ...overrides,
   };
 }

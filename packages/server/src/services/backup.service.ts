@@ -218,6 +218,18 @@ async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGenerator
   if (pending.length > 0) yield pending;
 }
 
+/**
+ * The decompressed stream. Data flows (and a bad file errors) before the reader starts
+ * iterating, so the error is parked on the stream, where the iterator rethrows it, instead
+ * of being an unhandled 'error' event that kills the process.
+ */
+function gunzipOf(input: Readable): Readable {
+  const gunzip = createGunzip();
+  gunzip.on('error', () => undefined);
+  input.on('error', (error) => gunzip.destroy(error));
+  return input.pipe(gunzip);
+}
+
 function parseHeader(line: string | undefined): BackupHeader {
   let header: BackupHeader;
   try {
@@ -243,9 +255,8 @@ function parseHeader(line: string | undefined): BackupHeader {
 
 /** Read and check only the header line of a backup file (to refuse a wrong file before touching anything). */
 export async function readBackupHeader(input: Readable): Promise<BackupHeader> {
-  const gunzip = createGunzip();
-  input.on('error', (error) => gunzip.destroy(error));
-  const lines = readLines(input.pipe(gunzip));
+  const gunzip = gunzipOf(input);
+  const lines = readLines(gunzip);
   try {
     const first = await lines.next();
     return parseHeader(first.done ? undefined : first.value);
@@ -275,10 +286,8 @@ export async function restoreBackup(
   input: Readable,
   options: { force?: boolean; onProgress?: BackupProgress } = {},
 ): Promise<RestoreResult> {
-  const gunzip = createGunzip();
-  const source = input.pipe(gunzip);
-  input.on('error', (error) => gunzip.destroy(error));
-  const lines = readLines(source);
+  const gunzip = gunzipOf(input);
+  const lines = readLines(gunzip);
   try {
     return await inTransaction(handle, 'write', async (s) => {
       const first = await lines.next();
