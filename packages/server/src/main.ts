@@ -7,6 +7,7 @@ import { seedDemo } from './demo/index.js';
 import { bootstrapDatabase } from './services/bootstrap.service.js';
 import { ElectionStore } from './services/elections.service.js';
 import { createReportWriter, escalateOverdueReports } from './services/reports.service.js';
+import { createAttachmentStore } from './storage/index.js';
 
 /** `npm start`: open the database, bring it up to date, load the demo, listen. */
 async function main(): Promise<void> {
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   if (config.demo) {
     await seedDemo({ handle, regions, elections, reportWriter }, { password: config.demoPassword, progress: say });
   }
-  const app = await buildApp({ config, handle, regions, elections, reportWriter, now: () => new Date() });
+  const app = await buildApp({ config, handle, regions, elections, reportWriter, attachments: createAttachmentStore(config), now: () => new Date() });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

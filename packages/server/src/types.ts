@@ -5,6 +5,7 @@ import type { RegionStore } from './regions/region-store.js';
 import type { Actor } from './services/context.js';
 import type { ElectionStore } from './services/elections.service.js';
 import type { ReportWriter } from './services/reports.service.js';
+import type { AttachmentStore } from './storage/attachment-store.js';
 
 /** What the app is built from: passed to buildApp, decorated as app.deps. */
 export interface AppDeps {
@@ -14,6 +15,8 @@ export interface AppDeps {
   elections: ElectionStore;
   /** Group-commit writer of new reports. */
   reportWriter: ReportWriter;
+  /** Where attachment bytes are kept (disk or S3-compatible). */
+  attachments: AttachmentStore;
   /** The clock; tests replace it. */
   now: () => Date;
 }

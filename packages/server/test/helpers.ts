@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { TRole } from '@sinergi/domain';
 import { drizzle } from 'drizzle-orm/pglite';
@@ -16,6 +18,7 @@ import { loadRegionStore } from '../src/services/bootstrap.service.js';
 import { hashSecret } from '../src/services/passwords.js';
 import { ElectionStore } from '../src/services/elections.service.js';
 import { createReportWriter } from '../src/services/reports.service.js';
+import { createDiskAttachmentStore, type AttachmentStore } from '../src/storage/index.js';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -110,6 +113,8 @@ export interface TestApp {
   regions: RegionStore;
   elections: ElectionStore;
   reportWriter: ReturnType<typeof createReportWriter>;
+  /** Attachments on disk in a temporary directory, removed by dispose(). */
+  attachments: AttachmentStore;
   config: AppConfig;
   clock: { now: Date };
   login(username: string, password?: string): Promise<Agent>;
@@ -125,7 +130,9 @@ export async function createTestApp(backend: Backend, overrides: Partial<AppConf
   const elections = new ElectionStore(db.handle);
   await elections.reload();
   const reportWriter = createReportWriter(db.handle);
-  const app = await buildApp({ config, handle: db.handle, regions, elections, reportWriter, now: () => clock.now }, { logger: false });
+  const attachmentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sinergi-attachments-'));
+  const attachments = createDiskAttachmentStore(attachmentDir);
+  const app = await buildApp({ config, handle: db.handle, regions, elections, reportWriter, attachments, now: () => clock.now }, { logger: false });
   await app.ready();
   return {
     app,
@@ -133,6 +140,7 @@ export async function createTestApp(backend: Backend, overrides: Partial<AppConf
     regions,
     elections,
     reportWriter,
+    attachments,
     config,
     clock,
     async login(username, password = TEST_PASSWORD) {
@@ -154,6 +162,7 @@ export async function createTestApp(backend: Backend, overrides: Partial<AppConf
     async dispose() {
       await app.close();
       await db.dispose();
+      fs.rmSync(attachmentDir, { recursive: true, force: true });
     },
   };
 }
