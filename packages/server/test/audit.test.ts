@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealAuditLog, verifyAuditLog } from '../src/db/repositories/audit.js';
+import { systemContext } from '../src/services/context.js';
+import { createUser } from '../src/services/users.service.js';
+import { BACKENDS, createTestApp, createTestUser, type TestApp } from './helpers.js';
+
+interface AuditRow {
+  province_code: string;
+  id: number;
+  actor_name: string | null;
+  action: string;
+  entity_id: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  chain_seq: number | null;
+  hash: string | null;
+}
+
+describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
+  let t: TestApp;
+  let userId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(backend);
+    await createTestUser(t.handle, { username: 'admin.nasional', role: 'admin', scopes: ['*'] });
+  });
+  afterAll(async () => t?.dispose());
+
+  const rowsOf = (where: string, params: unknown[] = []) =>
+    t.handle.query<AuditRow>(`SELECT province_code, id::int AS id, actor_name, action, entity_id, before, after, chain_seq::int AS chain_seq, hash FROM audit_log WHERE ${where} ORDER BY chain_seq, id`, params);
+
+  it('records writes through the API: who, what, before and after', async () => {
+    const agent = await t.login('admin.nasional');
+    const created = await agent.post('/api/users', { username: 'camat.bayat', fullName: 'Camat Bayat', role: 'district_desk', scopes: ['33.10.04'], pillarCode: 'pemda' });
+    expect(created.statusCode).toBe(201);
+    userId = created.json().user.id;
+    const patched = await agent.patch(`/api/users/${userId}`, { position: 'Camat Bayat 2024', version: 1 });
+    expect(patched.statusCode).toBe(200);
+
+    const rows = await rowsOf('entity_id = $1', [userId]);
+    expect(rows.map((r) => r.action)).toEqual(['user.create', 'user.update']);
+    const [create, update] = rows;
+    expect(create).toMatchObject({ province_code: '33', actor_name: 'admin.nasional', before: null, after: { username: 'camat.bayat', scopes: ['33.10.04'] }, hash: null });
+    expect(create!.after).not.toHaveProperty('passwordHash');
+    expect(update!.before).toMatchObject({ position: null, version: 1 });
+    expect(update!.after).toMatchObject({ position: 'Camat Bayat 2024', version: 2 });
+    const [login] = await rowsOf("action = 'auth.login' AND actor_name = 'admin.nasional'");
+    expect(login).toBeDefined();
+  });
+
+  it('seals every committed row once into a chain per province that verifies', async () => {
+    const sealed = await sealAuditLog(t.handle);
+    expect(sealed).toBeGreaterThanOrEqual(3);
+    expect(await sealAuditLog(t.handle)).toBe(0); // nothing is sealed twice
+    const result = await verifyAuditLog(t.handle);
+    const [counts] = await t.handle.query<{ n: number; provinces: number }>('SELECT count(*)::int AS n, count(DISTINCT province_code)::int AS provinces FROM audit_log');
+    expect(result).toMatchObject({ ok: true, unsealed: 0, sealed: counts!.n, chains: counts!.provinces, problems: [] });
+    const chain = await rowsOf("province_code = '33'");
+    expect(chain.map((r) => r.chain_seq)).toEqual(chain.map((_, i) => i + 1));
+  });
+
+  it('rejects every change to the log but the one-time seal', async () => {
+    const [row] = await rowsOf("province_code = '33' AND chain_seq = 1");
+    await expect(t.handle.query(`UPDATE audit_log SET after = '{"x":1}' WHERE id = $1`, [row!.id])).rejects.toThrow(/append-only/);
+    await expect(t.handle.query(`UPDATE audit_log SET hash = repeat('0', 64) WHERE id = $1`, [row!.id])).rejects.toThrow(/append-only/);
+    await expect(t.handle.query('DELETE FROM audit_log WHERE id = $1', [row!.id])).rejects.toThrow(/append-only \(DELETE rejected\)/);
+    await expect(t.handle.query('TRUNCATE audit_log')).rejects.toThrow(/append-only \(TRUNCATE rejected\)/);
+    // an unsealed row: its content is just as fixed
+    await createUser({ handle: t.handle, regions: t.regions }, systemContext(), { username: 'pemantau.satu', fullName: 'Pemantau', role: 'observer', scopes: ['33.10'] });
+    const [fresh] = await rowsOf("after->>'username' = 'pemantau.satu'");
+    expect(fresh!.hash).toBeNull();
+    await expect(t.handle.query(`UPDATE audit_log SET actor_name = 'orang lain' WHERE id = $1`, [fresh!.id])).rejects.toThrow(/append-only/);
+    expect(await verifyAuditLog(t.handle)).toMatchObject({ ok: true, unsealed: 1 });
+  });
+
+  if (backend === 'postgres') {
+    it('never seals past a transaction still in flight: a late commit takes its place in the chain', async () => {
+      await sealAuditLog(t.handle);
+      const a = await t.handle.pool!.connect();
+      const b = await t.handle.pool!.connect();
+      try {
+        await a.query('BEGIN');
+        const insert = "INSERT INTO audit_log (province_code, action, entity) VALUES ('33', $1, 'probe') RETURNING id::int AS id, txid::text AS txid";
+        const [rowA] = (await a.query(insert, ['test.a'])).rows as { id: number; txid: string }[];
+        await b.query('BEGIN');
+        const [rowB] = (await b.query(insert, ['test.b'])).rows as { id: number; txid: string }[];
+        await b.query('COMMIT');
+        expect(rowA!.id).toBeLessThan(rowB!.id);
+        expect(BigInt(rowA!.txid)).toBeLessThan(BigInt(rowB!.txid));
+
+        // B is committed, but A (older) is still open: sealing B now would seal past A
+        expect(await sealAuditLog(t.handle)).toBe(0);
+        const [bNow] = await rowsOf("action = 'test.b'");
+        expect(bNow!.chain_seq).toBeNull();
+
+        await a.query('COMMIT');
+        expect(await sealAuditLog(t.handle)).toBe(2);
+        const [sealedA] = await rowsOf("action = 'test.a'");
+        const [sealedB] = await rowsOf("action = 'test.b'");
+        expect(sealedB!.chain_seq).toBe(sealedA!.chain_seq! + 1);
+        const result = await verifyAuditLog(t.handle);
+        const [dups] = await t.handle.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM (SELECT province_code, chain_seq FROM audit_log GROUP BY 1, 2 HAVING count(*) > 1) d',
+        );
+        expect(dups!.n).toBe(0);
+        expect(result).toMatchObject({ ok: true, unsealed: 0 });
+      } finally {
+        await a.query('ROLLBACK').catch(() => undefined);
+        a.release();
+        b.release();
+      }
+    });
+
+    it('a sealer holding its locks does not block writers', async () => {
+      // a sealer mid-way: it holds the sealing lock and row locks on the rows it seals
+      await createUser({ handle: t.handle, regions: t.regions }, systemContext(), { username: 'sebelum.segel', fullName: 'Sebelum', role: 'observer', scopes: ['33.10'] });
+      const sealer = await t.handle.pool!.connect();
+      try {
+        await sealer.query('BEGIN');
+        await sealer.query('SELECT pg_advisory_xact_lock(727275)');
+        const locked = await sealer.query('SELECT id FROM audit_log WHERE chain_seq IS NULL FOR UPDATE');
+        expect(locked.rowCount).toBeGreaterThan(0);
+        const started = Date.now();
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            createUser({ handle: t.handle, regions: t.regions }, systemContext(), { username: `saat.segel.${i}`, fullName: 'Saat', role: 'observer', scopes: ['33.10'] }),
+          ),
+        );
+        expect(results).toHaveLength(8);
+        expect(Date.now() - started).toBeLessThan(20_000);
+        // and a second sealer does not queue behind the first: it backs off at once
+        expect(await sealAuditLog(t.handle)).toBe(0);
+      } finally {
+        await sealer.query('ROLLBACK');
+        sealer.release();
+      }
+      await sealAuditLog(t.handle);
+      expect(await verifyAuditLog(t.handle)).toMatchObject({ ok: true, unsealed: 0 });
+    });
+  }
+
+  it('50 concurrent writers all succeed while sealing runs in a loop, and every row is sealed once', async () => {
+    let stop = false;
+    let rounds = 0;
+    const sealing = (async () => {
+      while (!stop) {
+        await sealAuditLog(t.handle);
+        rounds += 1;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        createUser({ handle: t.handle, regions: t.regions }, systemContext(), {
+          username: `petugas.${String(i).padStart(2, '0')}`,
+          fullName: `Petugas ${i}`,
+          role: 'field_officer',
+          scopes: [i % 2 === 0 ? '33.10.04' : '11.01'],
+        }),
+      ),
+    );
+    stop = true;
+    await sealing;
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(rounds).toBeGreaterThan(0);
+    await sealAuditLog(t.handle);
+    const [counts] = await t.handle.query<{ n: number; sealed: number; distinct_seq: number }>(
+      `SELECT count(*)::int AS n, count(chain_seq)::int AS sealed, count(DISTINCT (province_code, chain_seq))::int AS distinct_seq FROM audit_log`,
+    );
+    expect(counts!.sealed).toBe(counts!.n);
+    expect(counts!.distinct_seq).toBe(counts!.n);
+    expect(await verifyAuditLog(t.handle)).toMatchObject({ ok: true, unsealed: 0, sealed: counts!.n });
+  });
+
+  it('detects tampering by a superuser, at the right chain position', async () => {
+    const chain = await rowsOf("province_code = '33' AND chain_seq IS NOT NULL");
+    const victim = chain[Math.floor(chain.length / 2)]!;
+    // bypassing the guard needs the table owner or a superuser; the hash still gives it away
+    await t.handle.query('ALTER TABLE audit_log DISABLE TRIGGER USER');
+    await t.handle.query(`UPDATE audit_log SET after = '{"x":1}' WHERE province_code = '33' AND id = $1`, [victim.id]);
+    await t.handle.query('ALTER TABLE audit_log ENABLE TRIGGER USER');
+    let result = await verifyAuditLog(t.handle);
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([{ provinceCode: '33', chainSeq: victim.chain_seq, id: victim.id, problem: expect.stringMatching(/altered/) }]);
+
+    // deleting a row (and re-hashing nothing) leaves a gap in another province's chain
+    const other = await rowsOf("province_code = '11' AND chain_seq IS NOT NULL");
+    const gone = other[1]!;
+    await t.handle.query('ALTER TABLE audit_log DISABLE TRIGGER USER');
+    await t.handle.query(`DELETE FROM audit_log WHERE province_code = '11' AND id = $1`, [gone.id]);
+    await t.handle.query('ALTER TABLE audit_log ENABLE TRIGGER USER');
+    result = await verifyAuditLog(t.handle);
+    expect(result.problems).toContainEqual({ provinceCode: '11', chainSeq: gone.chain_seq! + 1, id: other[2]!.id, problem: `chain position ${gone.chain_seq} is missing` });
+    expect(result.problems).toHaveLength(2);
+  });
+});
