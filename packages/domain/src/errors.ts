@@ -88,6 +88,20 @@ export const FIELD_MESSAGES: Record<string, { id: string; en: string }> = {
   'org.unknown': { id: 'Tidak ada meja penanganan pilar/instansi ini untuk wilayah laporan.', en: 'No handling desk of this pillar or agency for the report’s region.' },
   'cursor.invalid': { id: 'Kursor halaman tidak valid; mulai lagi dari halaman pertama.', en: 'Invalid page cursor; start again from the first page.' },
   'region.other_province': { id: 'Desa harus berada di provinsi yang sama dengan draf.', en: 'The village must be in the same province as the draft.' },
+  'incident.report_unknown': { id: 'Sebagian laporan tidak ditemukan atau di luar cakupan akun Anda.', en: 'Some reports were not found or lie outside your account scope.' },
+  'incident.other_province': { id: 'Laporan satu kejadian harus berada di provinsi yang sama.', en: 'The reports of one incident must be in the same province.' },
+  'incident.region_out_of_scope': { id: 'Laporan-laporan ini bersama-sama mencakup wilayah di luar cakupan akun Anda.', en: 'Together these reports span a region outside your account scope.' },
+  'incident.report_taken': { id: 'Laporan sudah termasuk kejadian lain; keluarkan dulu dari kejadian itu.', en: 'The report already belongs to another incident; remove it from that one first.' },
+  'incident.not_member': { id: 'Laporan ini bukan bagian dari kejadian ini.', en: 'This report is not part of this incident.' },
+  'incident.would_be_empty': { id: 'Kejadian harus tetap memiliki minimal satu laporan; tutup kejadian bila sudah selesai.', en: 'An incident keeps at least one report; close the incident instead.' },
+  'incident.id_taken': { id: 'Id kejadian ini sudah dipakai.', en: 'This incident id is already taken.' },
+  'attachment.missing': { id: 'Kirim berkas pada kolom "file".', en: 'Send the file in the "file" field.' },
+  'attachment.one_file': { id: 'Kirim satu berkas per unggahan.', en: 'Send one file per upload.' },
+  'attachment.type': { id: 'Jenis berkas tidak didukung: hanya foto JPEG, PNG, WebP, atau dokumen PDF.', en: 'Unsupported file type: only JPEG, PNG or WebP photos, or PDF documents.' },
+  'attachment.too_large': { id: 'Berkas lebih besar dari 10 MB.', en: 'The file is larger than 10 MB.' },
+  'attachment.unreadable': { id: 'Foto tidak dapat dibaca (rusak atau terpotong).', en: 'The photo cannot be read (damaged or truncated).' },
+  'attachment.exif_not_allowed': { id: 'Hanya pelapor atau meja verifikasi yang dapat menyalin lokasi/waktu foto ke laporan.', en: 'Only the reporter or a verifying desk may copy the photo’s location/time into the report.' },
+  'attachment.use_exif': { id: 'Nilai useExif harus "true" atau "false".', en: 'useExif must be "true" or "false".' },
 };
 
 /** Translate a field message key, or return the text unchanged when it is not a key. */

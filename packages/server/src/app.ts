@@ -15,6 +15,7 @@ import { errorsPlugin } from './plugins/errors.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { electionRoutes } from './routes/elections.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { regionRoutes } from './routes/regions.js';
 import { reportRoutes } from './routes/reports.js';
 import { userRoutes } from './routes/users.js';
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(userRoutes);
   await app.register(electionRoutes);
   await app.register(reportRoutes);
+  await app.register(incidentRoutes);
 
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });
