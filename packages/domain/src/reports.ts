@@ -371,7 +371,7 @@ function queryList<T extends z.ZodType>(item: T) {
 }
 
 /** Export formats of the report list. */
-export const REPORT_LIST_FORMATS = ['json', 'csv', 'geojson'] as const;
+export const REPORT_LIST_FORMATS = ['json', 'csv', 'geojson', 'xlsx'] as const;
 
 /** GET /api/reports query. List filters accept comma-separated or repeated values. */
 export const ZReportListQuery = z.object({
@@ -390,7 +390,7 @@ export const ZReportListQuery = z.object({
   q: z.string().trim().min(2).max(200).optional().describe('search title, description and involved'),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  format: z.enum(REPORT_LIST_FORMATS).optional().describe('csv and geojson stream the whole filtered set'),
+  format: z.enum(REPORT_LIST_FORMATS).optional().describe('csv, xlsx and geojson stream the whole filtered set'),
 });
 /** GET /api/reports query after parsing. */
 export type TReportListQuery = z.infer<typeof ZReportListQuery>;

@@ -14,6 +14,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../plugins/auth.js';
+import { exportReports } from '../services/report-export.service.js';
 import { applyReportAction, createReport, getReport, listReports, type ReportsDeps } from '../services/reports.service.js';
 
 const errors = { 400: ZErrorResponse, 403: ZErrorResponse, 404: ZErrorResponse, 409: ZErrorResponse };
@@ -48,12 +49,24 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['reports'],
-        summary: 'Reports in your scope, newest first, filtered (region = this region and beneath), cursor-paginated',
+        summary:
+          'Reports in your scope, newest first, filtered (region = this region and beneath), cursor-paginated. ' +
+          'format=csv|xlsx|geojson streams the whole filtered set as a download (cursor and limit ignored): CSV in UTF-8 with BOM and ' +
+          'formula-injection guard, XLSX, or a GeoJSON FeatureCollection of the located reports; confidential reporters stay hidden; each export is audited',
         querystring: ZReportListQuery,
         response: { 200: listOf(ZReport), ...errors },
       },
     },
-    async (request) => listReports(deps(), contextOf(request), request.query, request.lang),
+    async (request, reply) => {
+      const format = request.query.format;
+      if (format === undefined || format === 'json') return listReports(deps(), contextOf(request), request.query, request.lang);
+      const file = await exportReports(deps(), contextOf(request), request.query, format, request.lang);
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('cache-control', 'no-store')
+        .send(file.stream as never);
+    },
   );
 
   app.get(
