@@ -102,6 +102,13 @@ export const FIELD_MESSAGES: Record<string, { id: string; en: string }> = {
   'attachment.unreadable': { id: 'Foto tidak dapat dibaca (rusak atau terpotong).', en: 'The photo cannot be read (damaged or truncated).' },
   'attachment.exif_not_allowed': { id: 'Hanya pelapor atau meja verifikasi yang dapat menyalin lokasi/waktu foto ke laporan.', en: 'Only the reporter or a verifying desk may copy the photo’s location/time into the report.' },
   'attachment.use_exif': { id: 'Nilai useExif harus "true" atau "false".', en: 'useExif must be "true" or "false".' },
+  'pow.reused': { id: 'Tantangan anti-spam ini sudah dipakai. Muat ulang formulir lalu kirim lagi.', en: 'This anti-spam challenge was already used. Reload the form and submit again.' },
+  'pow.too_easy': { id: 'Tingkat kesulitan anti-spam tidak mencukupi. Muat ulang formulir.', en: 'The anti-spam difficulty is too low. Reload the form.' },
+  'receipt.invalid': { id: 'Kode tanda terima tidak valid (contoh: SNG-7K3Q-9XPM).', en: 'Invalid receipt code (e.g. SNG-7K3Q-9XPM).' },
+  'channel.id_invalid': { id: 'Id kanal: huruf kecil, angka, garis bawah atau tanda hubung (3–64 karakter).', en: 'Channel id: lowercase letters, digits, underscores or hyphens (3–64 characters).' },
+  'channel.region_level': { id: 'Wilayah kanal harus kabupaten/kota (contoh: 33.10).', en: 'The channel region must be a regency or city (e.g. 33.10).' },
+  'channel.secret_short': { id: 'Rahasia kanal minimal 16 karakter.', en: 'The channel secret needs at least 16 characters.' },
+  'inbound.empty': { id: 'Tidak ada pesan dalam kiriman.', en: 'The request holds no message.' },
 };
 
 /** Translate a field message key, or return the text unchanged when it is not a key. */

@@ -14,6 +14,8 @@ import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { inboundRoutes } from './routes/inbound.js';
+import { publicRoutes } from './routes/public.js';
 import { electionRoutes } from './routes/elections.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { regionRoutes } from './routes/regions.js';
@@ -82,6 +84,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(electionRoutes);
   await app.register(reportRoutes);
   await app.register(incidentRoutes);
+  await app.register(publicRoutes);
+  await app.register(inboundRoutes);
 
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });

@@ -22,6 +22,10 @@ const ZEnv = z.object({
   SINERGI_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
   SINERGI_LOGIN_MAX_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   SINERGI_PG_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  SINERGI_SECRET: z.string().min(32, 'needs at least 32 characters').optional(),
+  SINERGI_POW_BITS: z.coerce.number().int().min(0).max(32).default(16),
+  SINERGI_PUBLIC_MAX_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  SINERGI_PUBLIC_DEVICE_MAX_PER_HOUR: z.coerce.number().int().min(1).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   // Attachments go to an S3-compatible store when these are set (all but the region), else to ${dataDir}/attachments.
   SINERGI_S3_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
@@ -56,6 +60,13 @@ export interface AppConfig {
   version: string;
   /** Where attachment bytes are kept: a directory, or an S3-compatible bucket. */
   attachments: { kind: 'disk'; dir: string } | { kind: 's3'; endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string };
+  /** Server secret (HMAC keys); when unset, one is generated at first start and kept in app_meta. */
+  secret: string | undefined;
+  /** Proof-of-work base difficulty (leading zero bits) of the public channel. */
+  powBits: number;
+  /** Public reports per hour from one IP address, and from one device (x-device-id). */
+  publicMaxPerHour: number;
+  publicDeviceMaxPerHour: number;
 }
 
 export class ConfigError extends Error {}
@@ -95,6 +106,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       s3Set.length > 0
         ? { kind: 's3', endpoint: e.SINERGI_S3_ENDPOINT!, bucket: e.SINERGI_S3_BUCKET!, accessKeyId: e.SINERGI_S3_ACCESS_KEY!, secretAccessKey: e.SINERGI_S3_SECRET_KEY!, region: e.SINERGI_S3_REGION }
         : { kind: 'disk', dir: path.join(dataDir, 'attachments') },
+    secret: e.SINERGI_SECRET,
+    powBits: e.SINERGI_POW_BITS,
+    publicMaxPerHour: e.SINERGI_PUBLIC_MAX_PER_HOUR,
+    publicDeviceMaxPerHour: e.SINERGI_PUBLIC_DEVICE_MAX_PER_HOUR,
     ...overrides,
   };
 }
