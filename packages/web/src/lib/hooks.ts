@@ -35,3 +35,14 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: rea
   }, [...deps, tick]);
   return [state, () => setTick((t) => t + 1)];
 }
+
+/** After a failed submit, move focus to the first field the server marked invalid (or the error alert). */
+export function useFocusInvalid(form: { current: HTMLElement | null }, error: unknown): void {
+  useEffect(() => {
+    if (!error || !form.current) return;
+    const target = form.current.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form.current.querySelector<HTMLElement>('[role="alert"]');
+    if (!target) return;
+    if (target.getAttribute('role') === 'alert') target.setAttribute('tabindex', '-1');
+    target.focus();
+  }, [error, form]);
+}

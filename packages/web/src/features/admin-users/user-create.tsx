@@ -1,6 +1,7 @@
 import type { TUser } from '@sinergi/domain';
 import { NATIONAL_SCOPE } from '../../lib/domain';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { useFocusInvalid } from '../../lib/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, ApiError } from '../../api';
@@ -22,6 +23,8 @@ export function UserCreatePage() {
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<{ user: TUser; oneTimeCode: string | null } | null>(null);
   const fields = error instanceof ApiError ? error.fieldMap() : {};
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusInvalid(formRef, error);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -89,7 +92,7 @@ export function UserCreatePage() {
         </ol>
       </nav>
       <h1>{t('users.create')}</h1>
-      <form className="card stack" onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={formRef} className="card stack" onSubmit={(e) => void submit(e)} noValidate>
         <ErrorAlert error={error} />
         <TextField name="username" label={t('users.username')} hint={t('users.usernameHint')} value={username} onChange={(e) => setUsername(e.target.value)} error={fields.username} required autoCapitalize="none" spellCheck={false} autoComplete="off" />
         <ProfileFields values={profile} onChange={setProfile} errors={fields} />

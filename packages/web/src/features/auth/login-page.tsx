@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { useFocusInvalid } from '../../lib/hooks';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api';
 import { ErrorAlert, Notice, TextField } from '../../ui';
@@ -88,6 +89,8 @@ function RedeemForm() {
   const [error, setError] = useState<unknown>(null);
   const [mismatch, setMismatch] = useState(false);
   const fields = error instanceof ApiError ? error.fieldMap() : {};
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusInvalid(formRef, error);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -107,7 +110,7 @@ function RedeemForm() {
   }
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="redeem-title">
+    <form ref={formRef} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="redeem-title">
       <h1 id="redeem-title">{t('auth.redeemTitle')}</h1>
       <p className="muted">{t('auth.redeemIntro')}</p>
       <ErrorAlert error={error} />

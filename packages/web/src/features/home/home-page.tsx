@@ -112,14 +112,14 @@ function NationalCard() {
       <dl className="counts">
         {provinces.status === 'ok' ? (
           <div>
+            <dt>{t('regions.count.province', { count: provinces.data.items.length })}</dt>
             <dd>{formatNumber(provinces.data.items.length)}</dd>
-            <dt>{t('regions.levelPlural.province')}</dt>
           </div>
         ) : null}
         {health ? (
           <div>
-            <dd>{formatNumber(health.regions)}</dd>
             <dt>{t('home.regionsLoaded')}</dt>
+            <dd>{formatNumber(health.regions)}</dd>
           </div>
         ) : null}
       </dl>

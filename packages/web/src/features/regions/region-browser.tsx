@@ -198,7 +198,6 @@ function RegionView({ code }: { code: string }) {
 
 function Children({ parent, childLevel }: { parent: string | null; childLevel: TRegionLevel }) {
   const { t } = useTranslation();
-  const levelLabel = useLevelLabel();
   const grandchildLevel = childLevelOf(childLevel);
   const [extra, setExtra] = useState<TRegion[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -241,9 +240,11 @@ function Children({ parent, childLevel }: { parent: string | null; childLevel: T
               <tr>
                 <th scope="col">{t('regions.code')}</th>
                 <th scope="col">{t('regions.name')}</th>
-                <th scope="col" className="num">
-                  {grandchildLevel ? t(`regions.levelPlural.${grandchildLevel}`) : t('regions.level.label')}
-                </th>
+                {grandchildLevel ? (
+                  <th scope="col" className="num">
+                    {t(`regions.levelPlural.${grandchildLevel}`)}
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -254,7 +255,7 @@ function Children({ parent, childLevel }: { parent: string | null; childLevel: T
                     <Link href={`/wilayah/${r.code}`}>{r.name}</Link>
                     {r.inScope ? null : <span className="tag tag-muted">{t('regions.navigationOnlyShort')}</span>}
                   </td>
-                  <td className="num">{grandchildLevel ? formatNumber(r.childCount) : levelLabel(r.level)}</td>
+                  {grandchildLevel ? <td className="num">{formatNumber(r.childCount)}</td> : null}
                 </tr>
               ))}
             </tbody>

@@ -14,8 +14,8 @@ export function DescendantCounts({ region }: { region: TRegionDetail }) {
     <dl className="counts">
       {parts.map((p) => (
         <div key={p.key}>
-          <dd>{formatNumber(p.value)}</dd>
           <dt>{t(`regions.count.${p.key}`, { count: p.value })}</dt>
+          <dd>{formatNumber(p.value)}</dd>
         </div>
       ))}
     </dl>

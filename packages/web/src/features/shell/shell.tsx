@@ -140,7 +140,7 @@ function AccountMenu({ onChangePassword }: { onChangePassword: () => void }) {
           {initials || <Icon name="user" size={18} />}
         </span>
         <span className="account-name">{me.fullName}</span>
-        <span className="visually-hidden">{t('shell.accountMenu')}</span>
+        <span className="visually-hidden"> — {t('shell.accountMenu')}</span>
       </button>
       {open ? (
         <div className="account-panel" id={panelId}>
