@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-export const SERVER_MAIN = path.join(ROOT, 'packages/server/dist/main.js');
+export const SERVER_MAIN = path.resolve(ROOT, process.env.BENCH_SERVER_MAIN ?? 'packages/server/dist/main.js');
 export const ADMIN_PASSWORD = 'bench-admin-password';
 export const DEMO_USER = 'kesbangpol.klaten';
 export const DEMO_PASSWORD = 'demo-sinergi';
@@ -48,6 +48,15 @@ export function rssMb(pid) {
   const kb = Number(status.match(/^VmRSS:\s+(\d+)\s+kB/m)?.[1]);
   return kb / 1024;
 }
+
+/** CPU time (user + system) a process has used so far, in milliseconds. */
+export function cpuMs(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[11] and [12] are utime and stime (fields 14 and 15 of proc(5)), in clock ticks
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
 
 export async function createDatabase(label) {
   const name = `sinergi_bench_${label}_${process.pid}_${Date.now().toString(36)}`;
@@ -94,7 +103,9 @@ export function serverEnv(db) {
  */
 export async function startServer(db, { timeoutMs = 120_000 } = {}) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [SERVER_MAIN], { cwd: ROOT, env: serverEnv(db), stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_MAIN], { cwd: ROOT, env: serverEnv(db), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let resolveUrl;

@@ -16,7 +16,7 @@ const ORDER = ['startup', 'regions', 'memory'];
 const here = import.meta.dirname;
 const available = fs
   .readdirSync(here)
-  .filter((f) => f.endsWith('.mjs') && !['run.mjs', 'lib.mjs'].includes(f))
+  .filter((f) => f.endsWith('.mjs') && !/^[._]/.test(f) && !['run.mjs', 'lib.mjs'].includes(f))
   .map((f) => f.replace(/\.mjs$/, ''))
   .sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b));
 const wanted = process.argv.slice(2);

@@ -36,7 +36,7 @@ export const regionRoutes: FastifyPluginAsyncZod = async (app) => {
         if (listCache.size >= LIST_CACHE_MAX) listCache.clear();
         listCache.set(key, json);
       }
-      return reply.type('application/json; charset=utf-8').send(json);
+      return reply.type('application/json; charset=utf-8').send(json as never); // JSON text: sent as is, not serialized again
     },
   );
 
