@@ -12,6 +12,7 @@ import helmet from 'helmet';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { inboundRoutes } from './routes/inbound.js';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(electionRoutes);
   await app.register(reportRoutes);
   await app.register(incidentRoutes);
+  await app.register(attachmentRoutes);
   await app.register(publicRoutes);
   await app.register(inboundRoutes);
 

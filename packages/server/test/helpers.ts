@@ -115,6 +115,7 @@ export interface TestApp {
   reportWriter: ReturnType<typeof createReportWriter>;
   /** Attachments on disk in a temporary directory, removed by dispose(). */
   attachments: AttachmentStore;
+  attachmentDir: string;
   config: AppConfig;
   clock: { now: Date };
   login(username: string, password?: string): Promise<Agent>;
@@ -141,6 +142,7 @@ export async function createTestApp(backend: Backend, overrides: Partial<AppConf
     elections,
     reportWriter,
     attachments,
+    attachmentDir,
     config,
     clock,
     async login(username, password = TEST_PASSWORD) {
