@@ -45,39 +45,58 @@ export function readDataDirLock(dataDir: string): { pid: number; command: string
   }
 }
 
-/** Take the lock or throw DataDirLockedError. A stale lock (its process is gone) is taken over. */
+/**
+ * Take the lock or throw DataDirLockedError. Creating the lock file is atomic (`wx`). A stale
+ * lock (its process is gone) is taken over under a second, directory-based mutex (mkdir is
+ * atomic too), re-checked inside it, so two processes racing for a stale lock cannot both win.
+ */
 export function acquireDataDirLock(dataDir: string, command = process.argv.slice(1).join(' ')): DataDirLock {
   fs.mkdirSync(dataDir, { recursive: true });
   const lockPath = path.join(dataDir, 'sinergi.lock');
+  const takeoverPath = `${lockPath}.takeover`;
   const body = JSON.stringify({ pid: process.pid, command, since: new Date().toISOString() });
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const readOwner = (): { pid: number; command: string } | null => {
+    try {
+      return JSON.parse(fs.readFileSync(lockPath, 'utf8')) as { pid: number; command: string };
+    } catch {
+      return null;
+    }
+  };
+  for (let attempt = 0; attempt < 50; attempt++) {
     try {
       fs.writeFileSync(lockPath, body, { flag: 'wx' });
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
-        try {
-          const current = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as { pid: number };
-          if (current.pid === process.pid) fs.unlinkSync(lockPath);
-        } catch {
-          /* already gone */
-        }
+        if (readOwner()?.pid === process.pid) fs.rmSync(lockPath, { force: true });
       };
       process.once('exit', release);
       return { path: lockPath, release };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let owner: { pid: number; command: string } | null = null;
+    }
+    const owner = readOwner();
+    if (owner && owner.pid !== process.pid && isAlive(owner.pid)) throw new DataDirLockedError(lockPath, owner.pid, owner.command);
+    // stale (or half-written): take it over under the takeover mutex
+    try {
+      fs.mkdirSync(takeoverPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // someone else is taking over; a mutex left by a crashed process expires after 10 s
       try {
-        owner = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as { pid: number; command: string };
+        if (Date.now() - fs.statSync(takeoverPath).mtimeMs > 10_000) fs.rmSync(takeoverPath, { recursive: true, force: true });
       } catch {
-        owner = null;
+        /* gone meanwhile */
       }
-      if (owner && owner.pid !== process.pid && isAlive(owner.pid)) {
-        throw new DataDirLockedError(lockPath, owner.pid, owner.command);
-      }
-      fs.rmSync(lockPath, { force: true }); // stale: its process is gone
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+      continue;
+    }
+    try {
+      const again = readOwner();
+      if (!again || !isAlive(again.pid) || again.pid === process.pid) fs.rmSync(lockPath, { force: true });
+    } finally {
+      fs.rmSync(takeoverPath, { recursive: true, force: true });
     }
   }
   throw new Error(`could not take the lock ${lockPath}`);
