@@ -384,3 +384,79 @@ export const powRedeemed = pgTable('pow_redeemed', {
   challenge: text('challenge').primaryKey(),
   redeemedAt: tstz('redeemed_at').notNull().defaultNow(),
 });
+
+// ───────────────────────────── Vulnerability index (issue #5) ─────────────────────────────
+
+/**
+ * Versions of the index configuration (weights, half-life, thresholds: ZIndexConfig). Append-only:
+ * a change is a new version with the instant it takes effect, so an old score is recomputed with
+ * the version in force then (`selectIndexConfig`). Version 1 (the defaults) is inserted at start.
+ */
+export const riskIndexConfigs = pgTable('risk_index_configs', {
+  version: integer('version').primaryKey(),
+  effectiveFrom: tstz('effective_from').notNull(),
+  config: jsonb('config').notNull(),
+  note: text('note'),
+  createdBy: uuid('created_by'),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+});
+
+/**
+ * Structural part: one IKP sub-dimension score (0–100) per region, entered or imported.
+ * A region without rows of its own rolls its children's scores up (voter-weighted).
+ */
+export const riskStructuralScores = pgTable(
+  'risk_structural_scores',
+  {
+    provinceCode: text('province_code').notNull(),
+    regionCode: text('region_code').notNull(),
+    subdimension: text('subdimension').notNull(),
+    score: doublePrecision('score').notNull(),
+    source: text('source'),
+    updatedBy: uuid('updated_by'),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provinceCode, t.regionCode, t.subdimension] }),
+    index('risk_structural_region_idx').on(t.regionCode.op('text_pattern_ops')),
+  ],
+);
+
+/**
+ * Incremental dynamic state of one region (village, district, regency, province): `raw_sum` is
+ * the exact decayed sum of report contributions at `ref_time` under `config_version`
+ * (docs/vulnerability-index.md §4). Written only by the index job and by `index rebuild`.
+ */
+export const riskDynamicStates = pgTable(
+  'risk_dynamic_states',
+  {
+    provinceCode: text('province_code').notNull(),
+    regionCode: text('region_code').notNull(),
+    level: text('level').notNull(),
+    configVersion: integer('config_version').notNull(),
+    refTime: tstz('ref_time').notNull(),
+    rawSum: doublePrecision('raw_sum').notNull(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.regionCode] })],
+);
+
+/**
+ * Queue of report changes for the index job. A trigger on `reports` (migration risk_index)
+ * appends one row per insert, delete or index-relevant update, in the writer's own transaction,
+ * with the report's facts before and after (`{regionCode, category, severity, status, source,
+ * anonymous, occurredAt}` or null). Appending takes no lock any other writer waits on; the job
+ * applies the rows to the region chains after commit and deletes them.
+ */
+export const riskDeltas = pgTable(
+  'risk_deltas',
+  {
+    provinceCode: text('province_code').notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    reportId: uuid('report_id').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.id] }), index('risk_deltas_id_idx').on(t.id)],
+);
