@@ -10,6 +10,7 @@ import { hashSecret } from '../services/passwords.js';
 import type { ElectionStore } from '../services/elections.service.js';
 import type { ReportWriter } from '../services/reports.service.js';
 import { insertElection } from '../db/repositories/elections.js';
+import { seedDemoReports } from './reports.js';
 
 /** What the demo seed writes through. */
 export interface DemoDeps {
@@ -137,6 +138,14 @@ export async function seedDemo(
     progress('demo: Pilkada simulasi / simulated Pilkada');
     await seedDemoElection(deps, now);
     parts.add('election');
+  }
+  if (!parts.has('reports')) {
+    progress('demo: laporan deteksi dini Klaten / Klaten early-detection reports');
+    const election = deps.elections.get(DEMO_ELECTION_ID);
+    const first = election?.stages.map((st) => st.startDate).sort()[0];
+    if (!first) throw new Error('demo: the simulated Pilkada has no stages');
+    await seedDemoReports(deps, { now, electionStart: new Date(`${first}T00:00:00+07:00`), districtNames: { bayat: DEMO_DISTRICT_NAME } });
+    parts.add('reports');
   }
   const state: DemoState = { loadedAt: previous?.loadedAt ?? now.toISOString(), regency: DEMO_REGENCY, parts: [...parts] };
   await setMeta(handle.db, 'demo', state);
