@@ -1,7 +1,7 @@
 // GET /api/regions under load: 50 concurrent connections (autocannon, in this process)
 // against a server in its own process, signed in with a session cookie.
 import autocannon from 'autocannon';
-import { DEMO_PASSWORD, DEMO_USER, check, login, percentile, round, startServer } from './lib.mjs';
+import { DEMO_PASSWORD, DEMO_USER, check, cpuMs, login, percentile, round, startServer } from './lib.mjs';
 
 export const description = 'GET /api/regions latency at 50 concurrent clients';
 
@@ -74,7 +74,10 @@ export async function run(ctx) {
       const details = { kind, user: DEMO_USER, connections: CONNECTIONS, durationSeconds: DURATION_S, scenarios: {} };
       for (const s of scenarios) {
         await load({ url: server.url, cookie, requests: s.requests, duration: WARMUP_S });
+        const cpu0 = cpuMs(server.pid);
         const r = await load({ url: server.url, cookie, requests: s.requests, duration: DURATION_S });
+        // server CPU per request: less sensitive than latency to other work on a shared machine
+        r.serverCpuUsPerRequest = round(((cpuMs(server.pid) - cpu0) * 1000) / r.requests, 0);
         if (r.non2xx > 0 || r.errors > 0) throw new Error(`${kind} ${s.name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
         details.scenarios[s.name] = { paths: s.requests.map((q) => q.path), ...r };
         checks.push(
@@ -82,6 +85,7 @@ export async function run(ctx) {
           check(`${s.name}: p95`, r.p95, 'ms', s.target),
           check(`${s.name}: p99`, r.p99, 'ms'),
           check(`${s.name}: throughput`, round(r.reqPerSec, 0), 'req/s'),
+          check(`${s.name}: server CPU per request`, r.serverCpuUsPerRequest, 'µs'),
         );
       }
       sections.push({ title: `regions — ${kind} (${CONNECTIONS} connections, ${DURATION_S} s each, as ${DEMO_USER})`, checks, details });

@@ -48,6 +48,7 @@ function machine(pgVersion) {
     node: process.version,
     postgres: pgVersion,
     gitCommit,
+    loadAverageAtStart: os.loadavg().map((n) => Math.round(n * 100) / 100),
     note: 'load generator (autocannon) runs in the harness process, the server in its own process, on the same machine',
   };
 }
@@ -64,7 +65,7 @@ const info = machine(pgVersion);
 console.log(`Sinergi benchmarks — ${new Date().toISOString()}`);
 console.log(`machine: ${info.cpus} cores (${info.cpuModel}), ${info.memoryGiB} GiB, ${info.kernel}; Node ${info.node}; PostgreSQL ${pgVersion ?? 'n/a'}`);
 console.log(`note: ${info.note}${info.cpus <= 2 ? ` — with ${info.cpus} cores the two compete for CPU, so latencies are pessimistic` : ''}`);
-console.log(`databases: ${kinds.join(', ')}; benchmarks: ${selected.join(', ')}`);
+console.log(`databases: ${kinds.join(', ')}; benchmarks: ${selected.join(', ')}; load average ${info.loadAverageAtStart.join(' ')}`);
 
 const dbs = new Databases();
 const ctx = { kinds, dbs };
@@ -98,7 +99,9 @@ const outDir = path.join(here, 'results');
 fs.mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const file = path.join(outDir, `${stamp}.json`);
+info.loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 100);
 fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine: info, databases: kinds, results }, null, 2) + '\n');
 const targets = results.flatMap((r) => r.sections ?? []).flatMap((s) => s.checks).filter((c) => c.pass !== null);
+console.log(`\nload average at the end: ${info.loadAverageAtEnd.join(' ')} (other work on the machine makes latencies worse)`);
 console.log(`\n${targets.length - failed}/${targets.length} targets met${crashed ? '; some benchmarks did not run' : ''} — results: ${path.relative(ROOT, file)}`);
 process.exit(failed > 0 || crashed ? 1 : 0);
