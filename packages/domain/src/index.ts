@@ -15,3 +15,4 @@ export * from './inbound.js';
 export * from './vulnerability.js';
 export * from './alerts.js';
 export * from './cap.js';
+export * from './risk-api.js';

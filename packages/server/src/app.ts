@@ -21,6 +21,7 @@ import { electionRoutes } from './routes/elections.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { regionRoutes } from './routes/regions.js';
 import { reportRoutes } from './routes/reports.js';
+import { riskRoutes } from './routes/risk.js';
 import { userRoutes } from './routes/users.js';
 import type { AppDeps } from './types.js';
 import './types.js';
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(attachmentRoutes);
   await app.register(publicRoutes);
   await app.register(inboundRoutes);
+  await app.register(riskRoutes);
 
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });

@@ -8,6 +8,7 @@ import { bootstrapDatabase } from './services/bootstrap.service.js';
 import { ElectionStore } from './services/elections.service.js';
 import { createReportWriter, escalateOverdueReports } from './services/reports.service.js';
 import { createAttachmentStore } from './storage/index.js';
+import { startRiskIndexJob } from './jobs/risk-index.js';
 
 /** `npm start`: open the database, bring it up to date, load the demo, listen. */
 async function main(): Promise<void> {
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
     elections.reload().catch((error: unknown) => app.log.error({ err: error }, 'election reload failed'));
   }, 30_000);
   housekeeping.unref();
+  // the vulnerability index: apply queued report changes to the region chains every 500 ms
+  const riskIndex = startRiskIndexJob({ handle, now: () => new Date(), onError: (error) => app.log.error({ err: error }, 'index update failed') });
 
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const counts = regions.countByLevel();
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
     say(`berhenti / stopping (${signal})`);
     clearInterval(sealer);
     clearInterval(housekeeping);
+    await riskIndex.stop();
     await app.close();
     await sealAuditLog(handle).catch(() => 0);
     await handle.close();

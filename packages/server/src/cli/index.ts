@@ -8,6 +8,7 @@ import { ERROR_CODES } from '@sinergi/domain';
 import { registerAuditCommands } from './audit.js';
 import { registerBackupCommands } from './backup.js';
 import { registerDbCommands } from './db.js';
+import { registerIndexCommands } from './index-commands.js';
 import { registerRegionsCommands } from './regions.js';
 import { registerUsersCommands } from './users.js';
 import { CliError, EXIT_LOCKED, formatFieldErrors } from './shared.js';
@@ -22,6 +23,7 @@ const GROUPS: ((program: Command) => void)[] = [
   registerUsersCommands,
   registerBackupCommands,
   registerAuditCommands,
+  registerIndexCommands,
 ];
 
 function packageVersion(): string {

@@ -1,0 +1,38 @@
+import type { DbHandle } from '../db/client.js';
+import { applyPendingRiskDeltas, type RiskJobResult } from '../services/risk.service.js';
+
+export interface RiskIndexJobOptions {
+  handle: DbHandle;
+  now: () => Date;
+  /** How often the queue is drained; a report reaches its region chain within about this long after commit. */
+  intervalMs?: number;
+  onError?: (error: unknown) => void;
+  onRun?: (result: RiskJobResult) => void;
+}
+
+/**
+ * The index job: every `intervalMs` (500 ms) apply the risk_deltas queue to the region chains.
+ * Runs never overlap in this process; across processes the advisory lock lets one work at a time.
+ * Returns a stop function that waits for a run in progress.
+ */
+export function startRiskIndexJob(options: RiskIndexJobOptions): { stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = applyPendingRiskDeltas({ handle: options.handle }, options.now().getTime())
+      .then((result) => options.onRun?.(result))
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, options.intervalMs ?? 500);
+  timer.unref();
+  tick();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
