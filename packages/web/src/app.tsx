@@ -1,16 +1,23 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch, useLocation } from 'wouter';
-import { UserCreatePage } from './features/admin-users/user-create';
-import { UserDetailPage } from './features/admin-users/user-detail';
-import { UserImportPage } from './features/admin-users/user-import';
-import { UsersPage } from './features/admin-users/users-page';
 import { AuthProvider, hasPermission, useAuth, useMe } from './features/auth/auth-context';
 import { LoginPage } from './features/auth/login-page';
 import { HomePage } from './features/home/home-page';
-import { RegionBrowser } from './features/regions/region-browser';
+import { LaporPage } from './features/report-form/lapor-page';
+import { MyReportsPage } from './features/report-form/my-reports';
+import { useOutboxSender } from './features/report-form/outbox';
 import { Shell } from './features/shell/shell';
 import { ErrorAlert, Loading } from './ui';
+
+// desk and admin screens load on demand: the field form (/lapor) stays small for cheap phones
+const UsersPage = lazy(() => import('./features/admin-users/users-page').then((m) => ({ default: m.UsersPage })));
+const UserCreatePage = lazy(() => import('./features/admin-users/user-create').then((m) => ({ default: m.UserCreatePage })));
+const UserImportPage = lazy(() => import('./features/admin-users/user-import').then((m) => ({ default: m.UserImportPage })));
+const UserDetailPage = lazy(() => import('./features/admin-users/user-detail').then((m) => ({ default: m.UserDetailPage })));
+const RegionBrowser = lazy(() => import('./features/regions/region-browser').then((m) => ({ default: m.RegionBrowser })));
+const TriageBoard = lazy(() => import('./features/triage/triage-board').then((m) => ({ default: m.TriageBoard })));
+const ReportPage = lazy(() => import('./features/report-page/report-page').then((m) => ({ default: m.ReportPage })));
 
 export function App() {
   return (
@@ -56,6 +63,10 @@ const TITLES: [RegExp, string][] = [
   [/^\/$/, 'nav.home'],
   [/^\/wilayah/, 'nav.regions'],
   [/^\/pengguna/, 'nav.users'],
+  [/^\/lapor\/saya/, 'nav.mine'],
+  [/^\/lapor$/, 'nav.report'],
+  [/^\/laporan\/./, 'reportPage.title'],
+  [/^\/laporan/, 'nav.triage'],
 ];
 
 function Routes() {
@@ -63,6 +74,9 @@ function Routes() {
   const { t } = useTranslation();
   const [location] = useLocation();
   const canManageUsers = hasPermission(me, 'users.manage');
+  const canReport = hasPermission(me, 'reports.create');
+  const isDesk = hasPermission(me, 'reports.verify') || hasPermission(me, 'reports.handle');
+  useOutboxSender(me.id);
   const first = useRef(true);
 
   // a page change names the page in the tab and moves focus to it (screen readers hear the new page)
@@ -81,7 +95,24 @@ function Routes() {
   }, [location]);
 
   return (
+    <Suspense fallback={<Loading />}>
     <Switch>
+      {canReport ? (
+        <>
+          <Route path="/lapor">
+            <LaporPage />
+          </Route>
+          <Route path="/lapor/saya">
+            <MyReportsPage />
+          </Route>
+        </>
+      ) : null}
+      {isDesk ? (
+        <Route path="/laporan">
+          <TriageBoard />
+        </Route>
+      ) : null}
+      <Route path="/laporan/:id">{(params) => <ReportPage id={params.id} />}</Route>
       <Route path="/">
         <HomePage />
       </Route>
@@ -107,6 +138,7 @@ function Routes() {
         <NotFound />
       </Route>
     </Switch>
+    </Suspense>
   );
 }
 

@@ -25,3 +25,26 @@ const CODE_PATTERN = /^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/;
 export function isRegionCodeShape(code: string): boolean {
   return CODE_PATTERN.test(code);
 }
+
+import type { TEscalationLevel, TReportStatus } from '@sinergi/domain';
+
+/** Report statuses in workflow order (domain REPORT_STATUSES). */
+export const REPORT_STATUSES = ['draft', 'new', 'verified', 'rejected', 'in_progress', 'resolved'] as const satisfies readonly TReportStatus[];
+/** The escalation ladder, lowest first (domain ESCALATION_LEVELS). */
+export const ESCALATION_LEVELS = ['village', 'district', 'regency', 'province'] as const satisfies readonly TEscalationLevel[];
+const statusesComplete: Exhaustive<TReportStatus, (typeof REPORT_STATUSES)[number]> = true;
+const levelsOfEscalationComplete: Exhaustive<TEscalationLevel, (typeof ESCALATION_LEVELS)[number]> = true;
+void statusesComplete;
+void levelsOfEscalationComplete;
+
+// Provinces outside WIB (domain regions.ts timeZoneOf); Indonesia has no daylight saving time.
+const WITA = new Set(['51', '52', '53', '63', '64', '65', '71', '72', '73', '74', '75', '76']);
+const WIT = new Set(['81', '82', '91', '92', '93', '94', '95', '96']);
+
+/** The IANA zone and its Indonesian abbreviation for a region code (domain timeZoneOf / timeZoneLabelOf). */
+export function zoneOf(regionCode: string): { timeZone: string; label: 'WIB' | 'WITA' | 'WIT' } {
+  const province = regionCode.slice(0, 2);
+  if (WITA.has(province)) return { timeZone: 'Asia/Makassar', label: 'WITA' };
+  if (WIT.has(province)) return { timeZone: 'Asia/Jayapura', label: 'WIT' };
+  return { timeZone: 'Asia/Jakarta', label: 'WIB' };
+}

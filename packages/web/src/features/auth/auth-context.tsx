@@ -18,6 +18,31 @@ interface AuthApi {
 
 const AuthContext = createContext<AuthApi | null>(null);
 
+/*
+ * The last signed-in user is remembered on the device so the field form opens with no signal
+ * (the session cookie is still there; the server judges it again when the signal returns).
+ * Forgotten on sign-out and when the server ends the session.
+ */
+const ME_KEY = 'sinergi.me';
+
+function rememberMe(me: TMe | null): void {
+  try {
+    if (me) localStorage.setItem(ME_KEY, JSON.stringify(me));
+    else localStorage.removeItem(ME_KEY);
+  } catch {
+    // storage blocked: no offline start on this device
+  }
+}
+
+function rememberedMe(): TMe | null {
+  try {
+    const text = localStorage.getItem(ME_KEY);
+    return text ? (JSON.parse(text) as TMe) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Holds who is signed in; any 401 from a signed-in request ends the session in the UI too. */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<AuthState>({ status: 'loading' });
@@ -29,12 +54,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       (me) => {
         if (!live) return;
         setCsrfToken(me.csrfToken);
+        rememberMe(me);
         setState({ status: 'signedIn', me });
       },
       (error: unknown) => {
         if (!live) return;
-        if (error instanceof ApiError && error.status === 401) setState({ status: 'signedOut', reason: 'none' });
-        else setState({ status: 'unreachable', error });
+        const cached = rememberedMe();
+        if (error instanceof ApiError && error.status === 401) {
+          rememberMe(null);
+          setState({ status: 'signedOut', reason: 'none' });
+        } else if (error instanceof ApiError && error.code === 'network' && cached) {
+          // no signal: carry on as the remembered user; checked again when the signal returns
+          setCsrfToken(cached.csrfToken);
+          setState({ status: 'signedIn', me: cached });
+          const recheck = () => setAttempt((a) => a + 1);
+          window.addEventListener('online', recheck, { once: true });
+        } else setState({ status: 'unreachable', error });
       },
     );
     return () => {
@@ -45,6 +80,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setSessionLostHandler(() => {
       setCsrfToken(null);
+      rememberMe(null);
       setState((s) => (s.status === 'signedIn' ? { status: 'signedOut', reason: 'expired' } : s));
     });
     return () => setSessionLostHandler(null);
@@ -52,6 +88,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signedIn = useCallback((result: SignInResult) => {
     setCsrfToken(result.user.csrfToken);
+    rememberMe(result.user);
     setState({ status: 'signedIn', me: result.user });
   }, []);
 
@@ -60,6 +97,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       await api.logout();
     } finally {
       setCsrfToken(null);
+      rememberMe(null);
       setState({ status: 'signedOut', reason: 'loggedOut' });
     }
   }, []);
@@ -67,6 +105,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const refreshMe = useCallback(async () => {
     const me = await api.me();
     setCsrfToken(me.csrfToken);
+    rememberMe(me);
     setState({ status: 'signedIn', me });
   }, []);
 

@@ -16,20 +16,32 @@ interface NavItem {
   labelKey: string;
   icon: IconName;
   permission: TPermission | null;
+  /** shown only to desks that verify or handle reports */
+  deskOnly?: boolean;
 }
 
 const NAV: NavItem[] = [
   { href: '/', labelKey: 'nav.home', icon: 'home', permission: null },
+  { href: '/lapor', labelKey: 'nav.report', icon: 'plus', permission: 'reports.create' },
+  { href: '/lapor/saya', labelKey: 'nav.mine', icon: 'list', permission: 'reports.create' },
+  { href: '/laporan', labelKey: 'nav.triage', icon: 'board', permission: 'reports.verify', deskOnly: true },
   { href: '/wilayah', labelKey: 'nav.regions', icon: 'map', permission: 'records.read' },
   { href: '/pengguna', labelKey: 'nav.users', icon: 'users', permission: 'users.manage' },
 ];
 
 /** Navigation entries this user may open. */
 export function navFor(me: TMe): NavItem[] {
-  return NAV.filter((item) => item.permission === null || hasPermission(me, item.permission));
+  const isDesk = hasPermission(me, 'reports.verify') || hasPermission(me, 'reports.handle');
+  return NAV.filter((item) => {
+    if (item.deskOnly) return isDesk;
+    // desks file reports from the board's workflow too, but their bar stays short: Lapor is for the field
+    if (item.href.startsWith('/lapor') && isDesk) return false;
+    return item.permission === null || hasPermission(me, item.permission);
+  });
 }
 
 function isActive(href: string, location: string): boolean {
+  if (href === '/lapor') return location === '/lapor';
   return href === '/' ? location === '/' : location === href || location.startsWith(`${href}/`);
 }
 
