@@ -74,7 +74,7 @@ describe('accessibility (axe-core) and layout', () => {
 
     await signIn(page, 'bhabin.bayat', DEMO_PASSWORD);
     await settle(page);
-    expect(await page.locator('.scope-card').count()).toBe(3);
+    await expect.poll(() => page.locator('.scope-card').count()).toBe(3);
     // the top navigation gives way to a bottom bar on phones
     expect(await page.getByRole('navigation', { name: 'Navigasi utama' }).isVisible()).toBe(false);
     const bottom = page.getByRole('navigation', { name: 'Navigasi', exact: true });

@@ -29,7 +29,7 @@ describe('sign-in', () => {
     await page.getByLabel('Kata sandi').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Masuk', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Beranda' }).waitFor();
-    expect(await page.getByText('Selamat datang, Sekretariat Kesbangpol Klaten').count()).toBe(1);
+    await expect.poll(() => page.getByText('Selamat datang, Sekretariat Kesbangpol Klaten').count()).toBe(1);
     // the scope card carries the API's counts for Kabupaten Klaten, in Indonesian number format
     const card = page.locator('.scope-card', { hasText: 'Kabupaten Klaten' });
     await card.waitFor();

@@ -28,7 +28,7 @@ describe('Wilayah (region browser)', () => {
     await page.getByRole('link', { name: 'Kabupaten Klaten' }).click();
     await page.waitForURL('**/wilayah/33.10');
     await page.getByRole('heading', { level: 2, name: 'Kabupaten Klaten' }).waitFor();
-    expect(await page.locator('table.table-regions tbody tr').count()).toBe(26);
+    await expect.poll(() => page.locator('table.table-regions tbody tr').count()).toBe(26);
 
     await page.getByRole('link', { name: 'Bayat', exact: true }).click();
     await page.waitForURL('**/wilayah/33.10.04');
@@ -36,7 +36,7 @@ describe('Wilayah (region browser)', () => {
     const crumbs = page.getByRole('navigation', { name: 'Jejak lokasi' });
     expect(await crumbs.getByRole('listitem').allInnerTexts()).toEqual(['Indonesia', 'Jawa Tengah', 'Kabupaten Klaten', 'Bayat']);
     expect(await page.locator('.region-tz').innerText()).toContain('WIB');
-    expect(await page.locator('table.table-regions tbody tr').count()).toBe(18);
+    await expect.poll(() => page.locator('table.table-regions tbody tr').count()).toBe(18);
     await screenshot(page, 'region-browser');
 
     // the breadcrumb leads back up
@@ -54,7 +54,7 @@ describe('Wilayah (region browser)', () => {
     // and by code
     await page.getByLabel('Cari wilayah (nama atau kode)').fill('33.10.04.20');
     await page.getByRole('heading', { name: 'Hasil pencarian "33.10.04.20"' }).waitFor();
-    expect(await page.locator('.result-link').count()).toBeGreaterThan(5);
+    await expect.poll(() => page.locator('.result-link').count()).toBeGreaterThan(5);
     await context.close();
   });
 

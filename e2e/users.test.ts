@@ -73,7 +73,7 @@ describe('Pengguna (user administration)', () => {
     await officer.getByLabel('Ulangi kata sandi baru').fill('sandi-baru-bayat-1');
     await officer.getByRole('button', { name: 'Simpan kata sandi dan masuk' }).click();
     await officer.getByRole('heading', { level: 1, name: 'Beranda' }).waitFor();
-    expect(await officer.getByText('Selamat datang, Bripka Uji Coba').count()).toBe(1);
+    await expect.poll(() => officer.getByText('Selamat datang, Bripka Uji Coba').count()).toBe(1);
     // the code is spent: the new password is what signs in now
     await officer.getByRole('button', { name: /Bripka Uji Coba/ }).click();
     await officer.getByRole('button', { name: 'Keluar' }).click();
@@ -101,7 +101,7 @@ describe('Pengguna (user administration)', () => {
     await screenshot(page, 'user-import-errors');
 
     await searchUsers(page, 'imp.');
-    expect(await page.getByText('Tidak ada pengguna yang cocok.').count()).toBe(1);
+    await expect.poll(() => page.getByText('Tidak ada pengguna yang cocok.').count()).toBe(1);
 
     await page.goto('/pengguna/impor');
     const good = bad.replace(',kapten,', ',field_officer,');
@@ -113,7 +113,7 @@ describe('Pengguna (user administration)', () => {
     expect(created.every((r) => (r.split('\t')[1] ?? '').trim().length >= 6)).toBe(true);
 
     await searchUsers(page, 'imp.');
-    expect(await page.locator('table.table-users tbody tr').count()).toBe(3);
+    await expect.poll(() => page.locator('table.table-users tbody tr').count()).toBe(3);
     await page.context().close();
   });
 

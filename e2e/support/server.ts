@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const DEMO_PASSWORD = 'demo-sinergi';
@@ -22,7 +23,9 @@ export async function startServer(): Promise<RunningServer> {
     throw new Error('run `npm run build` first: the e2e tests use the built server and web app');
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sinergi-e2e-'));
-  const adminPassword = `admin-e2e-${Math.random().toString(36).slice(2, 10)}`;
+  // a copy of the template prepared once by e2e/support/global-setup.ts: a second start, seconds
+  fs.cpSync(inject('e2eTemplateDir'), dataDir, { recursive: true, filter: (src) => !src.endsWith('sinergi.lock') });
+  const adminPassword = inject('e2eAdminPassword');
   const child: ChildProcess = spawn(process.execPath, [main], {
     cwd: ROOT,
     env: {
