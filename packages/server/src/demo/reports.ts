@@ -456,6 +456,11 @@ async function walkReport(deps: ReportsDeps, p: PlannedReport, actors: Map<strin
   }
   await act(verifier, 'verify', { comment: inBayat ? 'Sudah dicek dengan PKD dan Bhabinkamtibmas.' : 'Dikonfirmasi melalui Kesbangpol dan Polsek setempat.' }, step(sla.verifyMinutes));
   if (p.fate === 'verified') return;
+  if (p.fate === 'resolved' && p.severity <= 2 && !p.escalate && rng.next() < 0.4) {
+    // a note the verifying desk closes itself: nothing for a handler to do
+    await act(verifier, 'resolve', { outcome: 'Dicatat untuk pemantauan; tidak memerlukan penanganan lanjutan.' }, step(sla.handleMinutes));
+    return;
+  }
   await act(handler, 'assign', { orgCode: defaultHandlerOf(p.category), comment: 'Diteruskan ke penanganan sesuai kategori.' }, step(sla.handleMinutes));
   if (p.escalate) await act(handler, 'escalate', { reason: rng.pick(ESCALATE_REASONS) }, step(sla.handleMinutes));
   if (p.fate === 'resolved') await act(handler, 'resolve', { outcome: rng.pick(OUTCOMES[p.category] ?? [DEFAULT_OUTCOME]) }, step(sla.handleMinutes * 4));
