@@ -7,12 +7,14 @@
 //   BENCH_LIST_PROVINCES=33,34,35   the provinces whose villages receive them
 //   BENCH_LIST_DURATION=10          seconds per scenario
 //   BENCH_LIST_EXTRA_INDEX="CREATE INDEX …"  an index to try (created after the load; the plan shows whether it is used)
+//   BENCH_LIST_KEEP=1               keep the loaded database (its name is printed) instead of dropping it
+//   BENCH_LIST_REUSE=<database>     measure a database kept earlier (no load; it is not dropped)
 import fs from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { CATEGORY_CODES } from '@sinergi/domain';
-import { DEMO_PASSWORD, check, cpuMs, percentile, round, startServer } from './lib.mjs';
+import { DEMO_PASSWORD, PG_ADMIN_URL, check, cpuMs, createDatabase, dropDatabase, percentile, round, startServer } from './lib.mjs';
 import { loginToken } from './reports.mjs';
 
 export const description = 'GET /api/reports first pages with desk filters over 1,000,000 reports (PostgreSQL)';
@@ -148,32 +150,34 @@ function planSummary(lines) {
 
 export async function run(ctx) {
   if (!ctx.kinds.includes('postgres')) return [];
-  const db = await ctx.dbs.fresh('postgres');
-  let server = await startServer(db); // first start: migrations, regions, demo users
-  await server.stop();
+  const reuse = process.env.BENCH_LIST_REUSE;
+  let db;
+  if (reuse) {
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${reuse}`;
+    db = { kind: 'postgres', name: reuse, url: url.toString() };
+  } else {
+    db = { kind: 'postgres', ...(await createDatabase('list')) };
+    if (process.env.BENCH_LIST_KEEP) console.log(`  keeping database ${db.name} (BENCH_LIST_REUSE=${db.name} to measure it again; drop it when done)`);
+    else ctx.dbs.cleanups.push(() => dropDatabase(db.name));
+    const first = await startServer(db); // first start: migrations, regions, demo users
+    await first.stop();
+  }
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   const sections = [];
   try {
-    // Drafts (category NULL, from the demo's inbound messages) make GET /api/reports answer 500:
-    // ZReport.category is not nullable (response schema). Left out so the list can be measured.
-    const drafts = (await client.query('DELETE FROM reports WHERE category IS NULL')).rowCount;
-    if (drafts > 0) console.log(`  note: removed ${drafts} demo draft report(s) with no category — they make GET /api/reports fail its response schema`);
-    const load0 = os.loadavg()[0];
-    const loaded = await bulkLoad(client);
-    loaded.draftsRemoved = drafts;
+    const loaded = reuse ? { reused: reuse } : await loadReports(client);
     const { rows: cnt } = await client.query('SELECT count(*)::int AS n, pg_size_pretty(pg_total_relation_size($1)) AS size FROM reports', ['reports']);
     loaded.reports = cnt[0].n;
     loaded.totalSize = cnt[0].size;
-    loaded.loadAverage1m = [round(load0), round(os.loadavg()[0])];
     if (process.env.BENCH_LIST_EXTRA_INDEX) {
       const t0 = performance.now();
       await client.query(process.env.BENCH_LIST_EXTRA_INDEX);
       await client.query('ANALYZE reports');
       loaded.extraIndex = { sql: process.env.BENCH_LIST_EXTRA_INDEX, seconds: round((performance.now() - t0) / 1000, 1) };
     }
-    console.log(`  loaded ${loaded.reports} reports over ${loaded.villages} villages (${loaded.totalSize}) in ${JSON.stringify(loaded.seconds)}`);
-
+    console.log(`  ${reuse ? 'reusing' : 'loaded'} ${loaded.reports} reports over ${loaded.villages ?? '?'} villages (${loaded.totalSize})${loaded.seconds ? ` in ${JSON.stringify(loaded.seconds)}` : ''}`);
     const { rows: picks } = await client.query(
       `SELECT district_code, count(*)::int AS n FROM reports WHERE regency_code = '33.10' GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
     );
@@ -186,7 +190,7 @@ export async function run(ctx) {
       { user: 'desk.jateng', scope: '33', name: 'province desk: category=politik_uang&severity=3,4', path: '/api/reports?category=politik_uang&severity=3,4', sql: { province: '33', category: 'politik_uang', severity: '3,4' } },
       { user: 'desk.jateng', scope: '33', name: 'province desk: q=amplop sembako', path: '/api/reports?q=amplop%20sembako', sql: { province: '33', q: 'amplop:* & sembako:*' } },
     ];
-    server = await startServer(db);
+    const server = await startServer(db);
     try {
       const tokens = {};
       for (const u of new Set(scenarios.map((s) => s.user))) tokens[u] = await loginToken(server.url, u, DEMO_PASSWORD);
@@ -234,4 +238,16 @@ export async function run(ctx) {
     await client.end();
   }
   return sections;
+}
+
+async function loadReports(client) {
+  // Drafts (category NULL, from the demo's inbound messages) make GET /api/reports answer 500:
+  // ZReport.category is not nullable (response schema). Left out so the list can be measured.
+  const drafts = (await client.query('DELETE FROM reports WHERE category IS NULL')).rowCount;
+  if (drafts > 0) console.log(`  note: removed ${drafts} demo draft report(s) with no category — they make GET /api/reports fail its response schema`);
+  const load0 = os.loadavg()[0];
+  const loaded = await bulkLoad(client);
+  loaded.draftsRemoved = drafts;
+  loaded.loadAverage1m = [round(load0), round(os.loadavg()[0])];
+  return loaded;
 }

@@ -194,6 +194,15 @@ async function measurePost(server, kind) {
   return r;
 }
 
+/** The floor of this server on this machine now: GET /api/health (full plugin stack, one SELECT 1). */
+function healthLoad(url, duration) {
+  return new Promise((resolve, reject) =>
+    autocannon({ url: `${url}/api/health`, connections: CONNECTIONS, duration }, (error, result) =>
+      error ? reject(error) : resolve({ reqPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx }),
+    ),
+  );
+}
+
 function postChecks(r) {
   return [
     check('POST: throughput', round(r.reqPerSec, 0), 'req/s'),
@@ -215,6 +224,8 @@ export async function run(ctx) {
       const r = await measurePost(server, kind);
       const checks = postChecks(r);
       const details = { kind, user: DEMO_USER, connections: CONNECTIONS, durationSeconds: DURATION_S, post: r };
+      details.healthFloor = await healthLoad(server.url, 5);
+      checks.push(check('floor: GET /api/health (SELECT 1), same server', round(details.healthFloor.reqPerSec, 0), 'req/s'));
       if (kind === 'postgres') {
         const load0 = os.loadavg()[0];
         const ref = await runPgbench(db.url, DURATION_S);
