@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealAuditLog, verifyAuditLog } from '../src/db/repositories/audit.js';
 import { systemContext } from '../src/services/context.js';
 import { createUser } from '../src/services/users.service.js';
-import { BACKENDS, createTestApp, createTestUser, type TestApp } from './helpers.js';
+import { sealAll, BACKENDS, createTestApp, createTestUser, type TestApp } from './helpers.js';
+
 
 interface AuditRow {
   province_code: string;
@@ -49,7 +50,7 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
   });
 
   it('seals every committed row once into a chain per province that verifies', async () => {
-    const sealed = await sealAuditLog(t.handle);
+    const sealed = await sealAll(t.handle);
     expect(sealed).toBeGreaterThanOrEqual(3);
     expect(await sealAuditLog(t.handle)).toBe(0); // nothing is sealed twice
     const result = await verifyAuditLog(t.handle);
@@ -94,7 +95,7 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
         expect(bNow!.chain_seq).toBeNull();
 
         await a.query('COMMIT');
-        expect(await sealAuditLog(t.handle)).toBe(2);
+        expect(await sealAll(t.handle)).toBe(2);
         const [sealedA] = await rowsOf("action = 'test.a'");
         const [sealedB] = await rowsOf("action = 'test.b'");
         expect(sealedB!.chain_seq).toBe(sealedA!.chain_seq! + 1);
@@ -134,7 +135,7 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
         await sealer.query('ROLLBACK');
         sealer.release();
       }
-      await sealAuditLog(t.handle);
+      await sealAll(t.handle);
       expect(await verifyAuditLog(t.handle)).toMatchObject({ ok: true, unsealed: 0 });
     });
   }
@@ -163,7 +164,7 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
     await sealing;
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(rounds).toBeGreaterThan(0);
-    await sealAuditLog(t.handle);
+    await sealAll(t.handle);
     const [counts] = await t.handle.query<{ n: number; sealed: number; distinct_seq: number }>(
       `SELECT count(*)::int AS n, count(chain_seq)::int AS sealed, count(DISTINCT (province_code, chain_seq))::int AS distinct_seq FROM audit_log`,
     );

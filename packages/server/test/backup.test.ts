@@ -11,7 +11,7 @@ import { BackupError, restoreBackup, writeBackup } from '../src/services/backup.
 import { loadRegionStore } from '../src/services/bootstrap.service.js';
 import { systemContext } from '../src/services/context.js';
 import { createUsers, resetUserPassword } from '../src/services/users.service.js';
-import { BACKENDS, openTestDb, type Backend, type TestDb } from './helpers.js';
+import { BACKENDS, openTestDb, sealAll, type Backend, type TestDb } from './helpers.js';
 
 /** An empty, migrated database: what an operator restores into (the documented path). */
 async function openEmptyDb(kind: Backend): Promise<TestDb> {
@@ -140,7 +140,7 @@ describe.each(BACKENDS)('backup from %s and restore', { timeout: 180_000 }, (sou
       expect(restoreRow).toMatchObject({ actor_name: 'system', after: { source } });
 
       // unsealed rows carried the source's transaction ids; here they must still be sealable
-      await sealAuditLog(dst.handle);
+      await sealAll(dst.handle);
       const verified = await verifyAuditLog(dst.handle);
       expect(verified).toMatchObject({ ok: true, unsealed: 0, sealed: counts['public.audit_log'] });
       // sequences continue after the restored rows

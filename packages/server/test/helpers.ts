@@ -15,6 +15,7 @@ import { openDatabase, type Database, type DbHandle } from '../src/db/client.js'
 import { insertUsers } from '../src/db/repositories/users.js';
 import type { RegionStore } from '../src/regions/region-store.js';
 import { loadRegionStore } from '../src/services/bootstrap.service.js';
+import { sealAuditLog } from '../src/db/repositories/audit.js';
 import { hashSecret } from '../src/services/passwords.js';
 import { ElectionStore } from '../src/services/elections.service.js';
 import { createReportWriter } from '../src/services/reports.service.js';
@@ -167,4 +168,20 @@ export async function createTestApp(backend: Backend, overrides: Partial<AppConf
       fs.rmSync(attachmentDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Seal until nothing is left. Sealing waits for the oldest transaction in flight in the whole
+ * PostgreSQL cluster (xids are cluster-wide), so test files running in parallel on other
+ * databases can hold it back for a moment: retry rather than assume a quiet server.
+ */
+export async function sealAll(handle: Parameters<typeof sealAuditLog>[0], timeoutMs = 15_000): Promise<number> {
+  let total = 0;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    total += await sealAuditLog(handle);
+    const [row] = await handle.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE chain_seq IS NULL');
+    if (Number(row!.n) === 0 || Date.now() > deadline) return total;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
