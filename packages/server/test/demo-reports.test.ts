@@ -53,6 +53,17 @@ describe.each(BACKENDS)('demo reports on %s', (backend) => {
     expect(await count("SELECT count(*)::int AS n FROM report_events WHERE action = 'escalate' AND actor_id IS NOT NULL")).toBeGreaterThan(0);
     expect(await count("SELECT count(*)::int AS n FROM report_events WHERE action = 'escalate' AND actor_id IS NULL AND details->>'automatic' = 'true'")).toBeGreaterThan(0);
     expect(await count('SELECT count(*)::int AS n FROM reports WHERE escalated_at IS NOT NULL')).toBeGreaterThan(5);
+    // every report's timeline leads to its status, whether walked step by step or written in bulk
+    expect(
+      await count(
+        "SELECT count(*)::int AS n FROM reports r WHERE r.status NOT IN ('new', 'draft') AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.to_status = r.status AND e.action <> 'create')",
+      ),
+    ).toBe(0);
+    expect(await count("SELECT count(*)::int AS n FROM reports r WHERE r.assigned_org_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.action = 'assign' AND e.details->'org'->>'code' = r.assigned_org_id)")).toBe(0);
+    expect(await count("SELECT count(*)::int AS n FROM reports r WHERE r.version <> 1 + (SELECT count(*) FROM report_events e WHERE e.report_id = r.id AND e.action NOT IN ('create', 'comment', 'incident_add', 'incident_remove') AND e.actor_id IS NOT NULL) + (SELECT count(*) FROM report_events e WHERE e.report_id = r.id AND e.actor_id IS NULL AND e.action = 'escalate')")).toBe(0);
+    // Bayat's reports went through the real workflow one step at a time; the audit log says which were written in bulk
+    expect(await count("SELECT count(*)::int AS n FROM audit_log WHERE action = 'report.verify' AND entity_id IN (SELECT id::text FROM reports WHERE district_code = '33.10.04')")).toBeGreaterThan(10);
+    expect(await count("SELECT count(*)::int AS n FROM audit_log WHERE action = 'report.demo_history'")).toBeGreaterThan(100);
     // the unverified ones left open are within their service level, or were escalated for it
     expect(await count("SELECT count(*)::int AS n FROM reports WHERE status = 'new'")).toBeGreaterThanOrEqual(5);
   });

@@ -1,11 +1,27 @@
 import { createHmac } from 'node:crypto';
-import { CATEGORIES, DEFAULT_SLA, defaultHandlerOf, type TCategoryCode, type TReportAction, type TReportActionBody, type TRole, type TSeverity } from '@sinergi/domain';
-import type { Database } from '../db/client.js';
+import {
+  CATEGORIES,
+  DEFAULT_SLA,
+  defaultHandlerOf,
+  nextEscalationLevel,
+  nextStatus,
+  regionCodeAtLevel,
+  type TCategoryCode,
+  type TEscalationLevel,
+  type TReportAction,
+  type TReportActionBody,
+  type TReportStatus,
+  type TRole,
+  type TSeverity,
+} from '@sinergi/domain';
+import type { Database, Executor } from '../db/client.js';
+import { insertAudit, type AuditEntry } from '../db/repositories/audit.js';
+import { findDemoOrganisations, settleDemoReports, type DemoSettledReport } from '../db/repositories/demo.js';
 import { findInboundChannel, insertInboundChannel } from '../db/repositories/inbound.js';
-import { findReportsByIds } from '../db/repositories/reports.js';
+import { findReportsByIds, insertReportEvents, type NewReportEventRow } from '../db/repositories/reports.js';
 import { findUserByUsername } from '../db/repositories/users.js';
 import type { RegionStore } from '../regions/region-store.js';
-import type { Actor, RequestContext } from '../services/context.js';
+import { SYSTEM_ACTOR, type Actor, type RequestContext } from '../services/context.js';
 import { receiveInbound } from '../services/inbound.service.js';
 import { createIncident } from '../services/incidents.service.js';
 import { applyReportAction, createPublicReport, createReport, escalateOverdueReports, type ReportsDeps } from '../services/reports.service.js';
@@ -395,15 +411,20 @@ export async function seedDemoReports(
     }),
   );
 
-  // 2. the workflow, as the desks would have done it, each report's steps in order. Resumable:
-  // only reports still untouched (version 1) are walked. One outer transaction, walked one by one
-  // (the actions nest as savepoints): a first start on PGlite pays one commit, not hundreds.
+  // 2. the workflow. Resumable: only reports still untouched (version 1) move. Journeys 1–3 happen
+  // in Bayat, so its reports and the duplicate clusters are walked through the real workflow
+  // (applyReportAction, one by one, as savepoints of one transaction: a first start on PGlite pays
+  // one commit, not hundreds); the rest get the same history written in bulk.
   const untouched = new Set((await findReportsByIds(deps.handle.db, plan.map((p) => p.id))).filter((r) => r.version === 1 && r.status === 'new').map((r) => r.id));
-  const walk = plan.filter((p) => untouched.has(p.id) && p.fate !== 'new' && p.fate !== 'overdue');
+  const moving = plan.filter((p) => untouched.has(p.id)).map((p) => ({ p, steps: stepsOf(p, actors, bits.bayat, now) })).filter((x) => x.steps.length > 0);
+  const isWalked = (p: PlannedReport) => p.district === bits.bayat || p.group !== null;
+  const orgs = await findDemoOrganisations(deps.handle.db, '33.10');
   await deps.handle.db.transaction(async (tx) => {
     const txDeps: ReportsDeps = { ...reportsDeps, handle: { ...deps.handle, db: tx as unknown as Database } };
-    for (const p of walk) await walkReport(txDeps, p, actors, bits.bayat, now);
+    for (const { p, steps } of moving.filter((x) => isWalked(x.p))) await walkReport(txDeps, p, steps);
+    await settleInBulk(tx as unknown as Executor, moving.filter((x) => !isWalked(x.p)), orgs);
   });
+
   // 3. duplicates grouped into incidents by the desk that saw them
   let incidents = 0;
   for (let g = 0; g < INCIDENT_CLUSTERS; g++) {
@@ -431,8 +452,16 @@ export async function seedDemoReports(
   return { written: todo.length + draftsWritten, incidents, escalatedBySla: escalated.length };
 }
 
+interface Step {
+  actor: Actor;
+  action: TReportAction;
+  body: Record<string, string>;
+  at: Date;
+}
+
 /** The steps a desk took on one report, by its planned fate, at plausible times inside the service levels. */
-async function walkReport(deps: ReportsDeps, p: PlannedReport, actors: Map<string, Actor>, bayat: string, now: Date): Promise<void> {
+function stepsOf(p: PlannedReport, actors: Map<string, Actor>, bayat: string, now: Date): Step[] {
+  if (p.fate === 'new' || p.fate === 'overdue') return [];
   // a generator per report, so one report's draws do not depend on another's
   const rng = prng(SEED ^ Number.parseInt(p.id.slice(0, 8), 16));
   const inBayat = p.district === bayat;
@@ -444,26 +473,105 @@ async function walkReport(deps: ReportsDeps, p: PlannedReport, actors: Map<strin
     t = Math.min(t + Math.max(5 * 60_000, rng.next() * Math.min(limitMinutes * 60_000 * 0.8, left / 4)), now.getTime() - 60_000);
     return new Date(t);
   };
-  let version = 1;
-  const act = async <A extends TReportAction>(actor: Actor, action: A, body: Omit<TReportActionBody<A>, 'version'>, at: Date) => {
-    const r = await applyReportAction(deps, { actor, ip: null, now: at }, p.id, action, { ...body, version } as TReportActionBody<A>, 'id');
-    version = r.version;
-  };
   const sla = DEFAULT_SLA[p.severity];
+  const steps: Step[] = [];
   if (p.fate === 'rejected') {
-    await act(verifier, 'reject', { reason: rng.pick(REJECT_REASONS) }, step(sla.verifyMinutes));
-    return;
+    steps.push({ actor: verifier, action: 'reject', body: { reason: rng.pick(REJECT_REASONS) }, at: step(sla.verifyMinutes) });
+    return steps;
   }
-  await act(verifier, 'verify', { comment: inBayat ? 'Sudah dicek dengan PKD dan Bhabinkamtibmas.' : 'Dikonfirmasi melalui Kesbangpol dan Polsek setempat.' }, step(sla.verifyMinutes));
-  if (p.fate === 'verified') return;
+  steps.push({ actor: verifier, action: 'verify', body: { comment: inBayat ? 'Sudah dicek dengan PKD dan Bhabinkamtibmas.' : 'Dikonfirmasi melalui Kesbangpol dan Polsek setempat.' }, at: step(sla.verifyMinutes) });
+  if (p.fate === 'verified') return steps;
   if (p.fate === 'resolved' && p.severity <= 2 && !p.escalate && rng.next() < 0.4) {
     // a note the verifying desk closes itself: nothing for a handler to do
-    await act(verifier, 'resolve', { outcome: 'Dicatat untuk pemantauan; tidak memerlukan penanganan lanjutan.' }, step(sla.handleMinutes));
-    return;
+    steps.push({ actor: verifier, action: 'resolve', body: { outcome: 'Dicatat untuk pemantauan; tidak memerlukan penanganan lanjutan.' }, at: step(sla.handleMinutes) });
+    return steps;
   }
-  await act(handler, 'assign', { orgCode: defaultHandlerOf(p.category), comment: 'Diteruskan ke penanganan sesuai kategori.' }, step(sla.handleMinutes));
-  if (p.escalate) await act(handler, 'escalate', { reason: rng.pick(ESCALATE_REASONS) }, step(sla.handleMinutes));
-  if (p.fate === 'resolved') await act(handler, 'resolve', { outcome: rng.pick(OUTCOMES[p.category] ?? [DEFAULT_OUTCOME]) }, step(sla.handleMinutes * 4));
+  steps.push({ actor: handler, action: 'assign', body: { orgCode: defaultHandlerOf(p.category), comment: 'Diteruskan ke penanganan sesuai kategori.' }, at: step(sla.handleMinutes) });
+  if (p.escalate) steps.push({ actor: handler, action: 'escalate', body: { reason: rng.pick(ESCALATE_REASONS) }, at: step(sla.handleMinutes) });
+  if (p.fate === 'resolved') steps.push({ actor: handler, action: 'resolve', body: { outcome: rng.pick(OUTCOMES[p.category] ?? [DEFAULT_OUTCOME]) }, at: step(sla.handleMinutes * 4) });
+  return steps;
+}
+
+/** Walk one report through the real workflow (applyReportAction), step by step. */
+async function walkReport(deps: ReportsDeps, p: PlannedReport, steps: Step[]): Promise<void> {
+  let version = 1;
+  for (const s of steps) {
+    const r = await applyReportAction(deps, { actor: s.actor, ip: null, now: s.at }, p.id, s.action, { ...s.body, version } as TReportActionBody<TReportAction>, 'id');
+    version = r.version;
+  }
+}
+
+/**
+ * Write the same history in bulk for the many reports nobody needs to watch being walked: the
+ * domain's state machine decides each status, the events carry the same steps, and one audit
+ * row per report says the demo wrote it. Three statements instead of thousands.
+ */
+async function settleInBulk(tx: Executor, items: { p: PlannedReport; steps: Step[] }[], orgs: Map<string, string>): Promise<void> {
+  const settled: DemoSettledReport[] = [];
+  const events: NewReportEventRow[] = [];
+  const audits: AuditEntry[] = [];
+  for (const { p, steps } of items) {
+    let status: TReportStatus = 'new';
+    let level: TEscalationLevel = p.severity >= 4 ? 'district' : 'village';
+    const row: DemoSettledReport = { id: p.id, status, statusChangedAt: p.createdAt, updatedAt: p.createdAt, verifiedAt: null, verifiedBy: null, assignedOrgId: null, escalationLevel: level, escalatedAt: null, escalationReason: null, outcome: null, rejectReason: null, version: 1 };
+    for (const s of steps) {
+      const from: TReportStatus = status;
+      const to: TReportStatus | null = nextStatus(from, s.action);
+      if (to === null) throw new Error(`demo: ${s.action} not allowed from ${status}`);
+      const details: Record<string, unknown> = {};
+      let comment: string | null = s.body.comment ?? null;
+      switch (s.action) {
+        case 'verify':
+          row.verifiedAt = s.at;
+          row.verifiedBy = s.actor.id;
+          break;
+        case 'reject':
+          row.rejectReason = comment = s.body.reason!;
+          break;
+        case 'assign': {
+          // the pillar's desk at the report's level, or the nearest level above that has one
+          let lvl: TEscalationLevel | null = level === 'village' ? 'district' : level;
+          let org: string | null = null;
+          while (lvl && !org) {
+            const id = `${s.body.orgCode}:${regionCodeAtLevel(p.village, lvl)}`;
+            if (orgs.has(id)) org = id;
+            lvl = nextEscalationLevel(lvl);
+          }
+          if (!org) throw new Error(`demo: no desk for ${s.body.orgCode}`);
+          row.assignedOrgId = org;
+          details.org = { code: org, name: orgs.get(org) };
+          details.defaultHandler = defaultHandlerOf(p.category);
+          break;
+        }
+        case 'escalate': {
+          const next: TEscalationLevel = nextEscalationLevel(level)!;
+          details.fromLevel = level;
+          details.toLevel = next;
+          level = next;
+          row.escalationLevel = next;
+          row.escalatedAt = s.at;
+          row.escalationReason = comment = s.body.reason!;
+          break;
+        }
+        case 'resolve':
+          row.outcome = comment = s.body.outcome!;
+          break;
+        default:
+          throw new Error(`demo: ${s.action} is not a bulk step`);
+      }
+      if (to !== from) row.statusChangedAt = s.at;
+      status = to;
+      row.status = to;
+      row.updatedAt = s.at;
+      row.version++;
+      events.push({ provinceCode: p.village.slice(0, 2), reportId: p.id, at: s.at, actorId: s.actor.id, actorName: s.actor.fullName, action: s.action, fromStatus: from, toStatus: to, comment, details });
+    }
+    settled.push(row);
+    audits.push({ actorId: SYSTEM_ACTOR.id, actorName: 'demo', action: 'report.demo_history', entity: 'report', entityId: p.id, regionCode: p.village, after: { status: row.status, steps: steps.map((s) => s.action), demo: true } });
+  }
+  const updated = new Set(await settleDemoReports(tx, settled));
+  await insertReportEvents(tx, events.filter((e) => updated.has(e.reportId)));
+  await insertAudit(tx, audits.filter((a) => updated.has(a.entityId!)));
 }
 
 const DRAFT_TEXTS = [
