@@ -65,7 +65,7 @@ export function LaporPage() {
   const errorText = useErrorText();
   const online = useOnline();
   const { taxonomy, error: taxonomyError } = useTaxonomy();
-  const { box } = useOutbox(me.id);
+  const { box, queue, sent } = useOutbox(me.id);
   const names = useVillageNames(me);
   const villages = me.scopes.filter(isVillageCode);
   const onlyVillages = villages.length > 0 && villages.length === me.scopes.length;
@@ -84,7 +84,7 @@ export function LaporPage() {
   const [locationError, setLocationError] = useState('');
   const [photo, setPhoto] = useState<PendingPhoto | null>(null);
   const [errors, setErrors] = useState<Errors>({});
-  const [saved, setSaved] = useState('');
+  const [savedId, setSavedId] = useState('');
   const [saving, setSaving] = useState(false);
   const form = useRef<HTMLFormElement>(null);
   const photoInput = useRef<HTMLInputElement>(null);
@@ -156,7 +156,7 @@ export function LaporPage() {
     setSaving(true);
     try {
       await box.add(body, photo);
-      setSaved(online ? t('report.savedOnline') : t('report.savedOffline'));
+      setSavedId(body.id);
       setCategory('');
       setSubcategory('');
       setSeverity(0);
@@ -171,7 +171,7 @@ export function LaporPage() {
       if (photoInput.current) photoInput.current.value = '';
       document.getElementById('outbox-title')?.scrollIntoView({ block: 'start' });
     } catch (error) {
-      setSaved('');
+      setSavedId('');
       setErrors({ title: errorText(error) });
     } finally {
       setSaving(false);
@@ -188,11 +188,7 @@ export function LaporPage() {
         </p>
       </header>
 
-      {saved ? (
-        <div className="alert alert-success" role="status">
-          <p>{saved}</p>
-        </div>
-      ) : null}
+      <SavedNotice id={savedId} queued={queue.find((q) => q.id === savedId)?.state ?? null} receipt={sent.find((s) => s.id === savedId)?.receiptCode ?? null} online={online} />
 
       {!taxonomy ? (
         taxonomyError ? (
@@ -350,4 +346,34 @@ export function LaporPage() {
       </section>
     </div>
   );
+}
+
+/** What became of the report just filed: kept on the phone, received (with its code), or refused. */
+function SavedNotice({ id, queued, receipt, online }: { id: string; queued: 'waiting' | 'rejected' | null; receipt: string | null; online: boolean }) {
+  const { t } = useTranslation();
+  if (!id) return null;
+  if (receipt) {
+    return (
+      <div className="alert alert-success" role="status">
+        <p>
+          {t('report.acceptedNotice')} <code className="receipt">{receipt}</code>
+        </p>
+      </div>
+    );
+  }
+  if (queued === 'rejected') {
+    return (
+      <div className="alert alert-error" role="alert">
+        <p>{t('report.rejectedNotice')}</p>
+      </div>
+    );
+  }
+  if (queued === 'waiting') {
+    return (
+      <div className="alert alert-info" role="status">
+        <p>{online ? t('report.savedOnline') : t('report.savedOffline')}</p>
+      </div>
+    );
+  }
+  return null;
 }

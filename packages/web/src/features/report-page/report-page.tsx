@@ -7,6 +7,7 @@ import { reportsApi, type DeskAction, type ReportDetail } from '../../api/report
 import { formatInZone, formatNumber } from '../../lib/format';
 import { useAsync } from '../../lib/hooks';
 import { ErrorAlert, Loading } from '../../ui';
+import { hasPermission, useMe } from '../auth/auth-context';
 import { ActionDialog, DESK_ACTIONS } from '../reports/action-dialog';
 import { EscalationBadge, SeverityBadge, StatusBadge } from '../reports/badges';
 import { useLabel, useTaxonomy } from '../reports/taxonomy';
@@ -21,6 +22,8 @@ function lastChanger(report: ReportDetail, t: (k: string) => string): { name: st
 
 export function ReportPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
+  const me = useMe();
+  const isDesk = hasPermission(me, 'reports.verify') || hasPermission(me, 'reports.handle');
   const [state, reload] = useAsync((signal) => reportsApi.get(id, signal), [id]);
   const [report, setReport] = useState<ReportDetail | null>(null);
   const [action, setAction] = useState<DeskAction | null>(null);
@@ -66,7 +69,7 @@ export function ReportPage({ id }: { id: string }) {
     <div className="stack-lg report-page">
       <header className="page-head">
         <p className="muted">
-          <Link href="/laporan">{t('nav.triage')}</Link> /
+          {isDesk ? <Link href="/laporan">{t('nav.triage')}</Link> : <Link href="/lapor/saya">{t('nav.mine')}</Link>} /
         </p>
         <h1>{report.title}</h1>
         <p className="badges">
@@ -124,8 +127,11 @@ export function ReportPage({ id }: { id: string }) {
           const taken = action;
           setAction(null);
           setConflict(null);
-          setDone(taken);
-          void refresh();
+          // "saved" is said once the page shows the new state and its timeline entry
+          void refresh().then(
+            () => setDone(taken),
+            () => setDone(taken),
+          );
         }}
         onConflict={() => {
           setAction(null);

@@ -96,8 +96,15 @@ export function TriageBoard() {
     [region, category, severity, qParam],
   );
 
+  const shownFilter = useRef(filterKey);
   useEffect(() => {
     const controller = new AbortController();
+    if (shownFilter.current !== filterKey) {
+      // other filters: never show the old lists under the new filter while loading
+      shownFilter.current = filterKey;
+      setColumns({});
+      setSelected({ col: 0, index: 0 });
+    }
     for (const column of COLUMNS) {
       if (column.collapsible && !showClosed) continue;
       loadColumn(column, null, controller.signal).catch((error: unknown) => {
@@ -358,7 +365,7 @@ function BoardColumn({ column, data, selectedIndex, now, lang, onSelect, onMore,
             const r = data.items[row.index]!;
             const isSelected = row.index === selectedIndex;
             return (
-              <li key={r.id} className="board-item" style={{ transform: `translateY(${row.start}px)`, height: CARD_HEIGHT }}>
+              <li key={r.id} ref={virtualizer.measureElement} data-index={row.index} className="board-item" style={{ transform: `translateY(${row.start}px)` }}>
                 <Link
                   href={`/laporan/${r.id}`}
                   data-id={r.id}
