@@ -319,7 +319,7 @@ export const ZPersonRef = z.object({ id: z.string(), name: z.string() });
 /** A report as the API presents it. The reporter is null when hidden (confidential, or no right to see). */
 export const ZReport = z.object({
   id: z.string(),
-  category: ZCategoryCode,
+  category: ZCategoryCode.nullable().describe('null only for drafts from inbound messages not yet structured'),
   categoryLabel: ZLabel.optional(),
   subcategory: z.string().nullable(),
   severity: z.number().int().min(1).max(4),

@@ -49,7 +49,7 @@ export function presentReport(row: ReportRow, ctx: ReportPresentContext): TRepor
   const mayAct = isInScope(row.regionCode, ctx.actor.scopes);
   return {
     id: row.id,
-    category: category as TCategoryCode,
+    category,
     ...(category ? { categoryLabel: CATEGORIES[category].label } : {}),
     subcategory: row.subcategory,
     severity: row.severity,

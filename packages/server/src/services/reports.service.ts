@@ -102,6 +102,7 @@ async function writeReportBatch(tx: Tx, items: PreparedReport[]): Promise<(Write
   const results: (WriteResult | Error | null)[] = items.map(() => null);
   const existing = new Map((await findReportsByIds(tx, items.map((i) => i.row.id))).map((r) => [r.id, r]));
   const fresh: { index: number; item: PreparedReport }[] = [];
+  const inserted = new Map<string, ReportRow>();
   const seenInBatch = new Map<string, number>();
   items.forEach((item, index) => {
     const stored = existing.get(item.row.id);
@@ -143,7 +144,7 @@ async function writeReportBatch(tx: Tx, items: PreparedReport[]): Promise<(Write
         pool.push({ ...subject, regencyCode: item.row.regencyCode, lat: item.row.lat ?? null, lon: item.row.lon ?? null, status: item.row.status });
       }
     }
-    await insertReportRows(tx, fresh.map((f) => f.item.row));
+    for (const row of await insertReportRows(tx, fresh.map((f) => f.item.row))) inserted.set(row.id, row);
     const events: NewReportEventRow[] = [];
     const audits: AuditEntry[] = [];
     const notices: NewOutboxRow[] = [];
@@ -183,11 +184,10 @@ async function writeReportBatch(tx: Tx, items: PreparedReport[]): Promise<(Write
     await insertAudit(tx, audits);
     await insertOutbox(tx, notices);
   }
-  const written = new Map((await findReportsByIds(tx, items.map((i) => i.row.id))).map((r) => [r.id, r]));
   return items.map((item, index) => {
     const result = results[index];
     if (result instanceof Error) return result;
-    const row = written.get(item.row.id)!;
+    const row = (inserted.get(item.row.id) ?? existing.get(item.row.id))!;
     return { row, duplicate: !fresh.some((f) => f.index === index) };
   });
 }

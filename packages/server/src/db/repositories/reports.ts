@@ -1,9 +1,11 @@
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { organisations, outbox, reportAttachments, reportEvents, reports } from '../schema.js';
 import { inScope, toTextArray } from './scope.js';
 
-export type ReportRow = typeof reports.$inferSelect;
+/** Every column but the generated search vector (never needed in Node, and heavy to decode). */
+const { search: _search, ...REPORT_COLUMNS } = getTableColumns(reports);
+export type ReportRow = Omit<typeof reports.$inferSelect, 'search'>;
 export type NewReportRow = typeof reports.$inferInsert;
 export type ReportEventRow = typeof reportEvents.$inferSelect;
 export type NewReportEventRow = typeof reportEvents.$inferInsert;
@@ -12,21 +14,23 @@ export type NewOutboxRow = typeof outbox.$inferInsert;
 /** The reports of these ids in any province (idempotency check; one query per write batch). */
 export async function findReportsByIds(ex: Executor, ids: string[]): Promise<ReportRow[]> {
   if (ids.length === 0) return [];
-  return ex.select().from(reports).where(inArray(reports.id, ids));
+  return ex.select(REPORT_COLUMNS).from(reports).where(inArray(reports.id, ids));
 }
 
 export async function findReportById(ex: Executor, id: string): Promise<ReportRow | null> {
-  const [row] = await ex.select().from(reports).where(eq(reports.id, id)).limit(1);
+  const [row] = await ex.select(REPORT_COLUMNS).from(reports).where(eq(reports.id, id)).limit(1);
   return row ?? null;
 }
 
 export async function findReportByReceipt(ex: Executor, receiptCode: string): Promise<ReportRow | null> {
-  const [row] = await ex.select().from(reports).where(eq(reports.receiptCode, receiptCode)).limit(1);
+  const [row] = await ex.select(REPORT_COLUMNS).from(reports).where(eq(reports.receiptCode, receiptCode)).limit(1);
   return row ?? null;
 }
 
-export async function insertReportRows(ex: Executor, rows: NewReportRow[]): Promise<void> {
-  if (rows.length) await ex.insert(reports).values(rows);
+/** Insert new reports and return them as stored (one statement per batch). */
+export async function insertReportRows(ex: Executor, rows: NewReportRow[]): Promise<ReportRow[]> {
+  if (rows.length === 0) return [];
+  return ex.insert(reports).values(rows).returning(REPORT_COLUMNS);
 }
 
 export async function insertReportEvents(ex: Executor, rows: NewReportEventRow[]): Promise<void> {
@@ -63,7 +67,9 @@ export async function findDuplicateCandidates(
         sql`${reports.status} <> 'rejected'`,
       ),
     )
-    .limit(500);
+    // bounded and newest first: the closest events in time are the likeliest duplicates
+    .orderBy(sql`${reports.occurredAt} DESC`)
+    .limit(300);
 }
 
 /** Apply a change only when the version still matches; null when someone changed it meanwhile. */
@@ -77,7 +83,7 @@ export async function updateReportVersioned(
     .update(reports)
     .set({ ...patch, updatedAt: new Date(), version: sql`${reports.version} + 1` })
     .where(and(eq(reports.provinceCode, key.provinceCode), eq(reports.id, key.id), eq(reports.version, version)))
-    .returning();
+    .returning(REPORT_COLUMNS);
   return row ?? null;
 }
 
@@ -163,10 +169,12 @@ export async function findReports(ex: Executor, filter: ReportFilter): Promise<R
     c.push(or(lt(reports.createdAt, b.createdAt), and(eq(reports.createdAt, b.createdAt), lt(reports.id, b.id)))!);
   }
   return ex
-    .select()
+    .select(REPORT_COLUMNS)
     .from(reports)
     .where(and(...c))
-    .orderBy(desc(reports.createdAt), desc(reports.id))
+    // NULLS LAST to match the (…, created_at DESC, id DESC) indexes as Drizzle declares them
+    // (DESC NULLS LAST); both columns are NOT NULL, so the order is the same, and the index serves it
+    .orderBy(sql`${reports.createdAt} DESC NULLS LAST`, sql`${reports.id} DESC NULLS LAST`)
     .limit(filter.limit);
 }
 
@@ -185,7 +193,7 @@ export async function findAttachments(ex: Executor, key: { provinceCode: string;
 /** Open reports old enough that an SLA may have passed (the job decides per report). */
 export async function findSlaCandidates(ex: Executor, olderThan: Date, limit = 1000): Promise<ReportRow[]> {
   return ex
-    .select()
+    .select(REPORT_COLUMNS)
     .from(reports)
     .where(and(sql`${reports.status} IN ('new', 'verified')`, lt(reports.statusChangedAt, olderThan), sql`${reports.escalationLevel} <> 'province'`))
     .orderBy(reports.statusChangedAt)
