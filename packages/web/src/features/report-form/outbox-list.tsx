@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { formatDateTime } from '../../lib/format';
+import { formatInZone } from '../../lib/format';
 import { useMe } from '../auth/auth-context';
 import { useLabel, useTaxonomy } from '../reports/taxonomy';
 import { useOnline, useOutbox } from './outbox';
@@ -35,7 +35,7 @@ export function OutboxList({ limitSent }: { limitSent?: number }) {
           <li key={item.id} className={`outbox-item outbox-${item.state}`} data-report-id={item.id}>
             <p className="outbox-title">{item.body.title}</p>
             <p className="muted small">
-              {categoryName(item.body.category)} · {formatDateTime(item.queuedAt, i18n.language)}
+              {categoryName(item.body.category)} · {formatInZone(item.queuedAt, item.body.regionCode, i18n.language)}
             </p>
             {item.state === 'waiting' ? (
               <p className="outbox-state state-waiting">
@@ -69,7 +69,7 @@ export function OutboxList({ limitSent }: { limitSent?: number }) {
               <Link href={`/laporan/${item.id}`}>{item.title}</Link>
             </p>
             <p className="muted small">
-              {categoryName(item.category)} · {formatDateTime(item.acceptedAt, i18n.language)}
+              {categoryName(item.category)} · {formatInZone(item.acceptedAt, item.regionCode, i18n.language)}
             </p>
             <p className="outbox-state state-accepted">
               <strong>{t('report.state.accepted')}</strong> · {t('report.receipt')} <code className="receipt">{item.receiptCode}</code>

@@ -227,7 +227,10 @@ function ReportFacts({ report }: { report: ReportDetail }) {
         </div>
         <div>
           <dt>{t('reportPage.reporter')}</dt>
-          <dd>{report.reporter?.name ?? (report.confidential ? t('reportPage.confidential') : t('reportPage.hidden'))}</dd>
+          <dd>
+            {report.reporter?.name ?? (report.confidential ? t('reportPage.confidential') : t('reportPage.hidden'))}
+            {report.reporter && report.confidential ? <span className="muted"> · {t('reportPage.confidentialShown')}</span> : null}
+          </dd>
         </div>
         {report.receiptCode ? (
           <div>

@@ -47,7 +47,7 @@ export function useTaxonomy(): { taxonomy: TTaxonomy | null; error: unknown } {
 }
 
 /** Pick the text of a label in the current language. */
-export function useLabel(): (label: TLabel | undefined, fallback?: string) => string {
+export function useLabel(): (label: TLabel | undefined, fallback?: string | null) => string {
   const { i18n } = useTranslation();
-  return (label, fallback = '') => (label ? (i18n.language === 'en' ? label.en : label.id) : fallback);
+  return (label, fallback) => (label ? (i18n.language === 'en' ? label.en : label.id) : (fallback ?? ''));
 }
