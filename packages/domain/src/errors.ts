@@ -83,6 +83,7 @@ export const FIELD_MESSAGES: Record<string, { id: string; en: string }> = {
   'stage.end_before_start': { id: 'Tanggal selesai tahapan sebelum tanggal mulai.', en: 'The stage ends before it starts.' },
   'stage.duplicate_code': { id: 'Kode tahapan dipakai lebih dari sekali.', en: 'The stage code is used more than once.' },
   'inbound.channel_unknown': { id: 'Kanal pesan tidak dikenal (sms, telegram, whatsapp).', en: 'Unknown message channel (sms, telegram, whatsapp).' },
+  'reporter.only_me': { id: 'Filter pelapor hanya menerima "me".', en: 'The reporter filter only accepts "me".' },
   'tps.unknown': { id: 'TPS tidak dikenal di desa ini (data TPS belum terdaftar).', en: 'Unknown TPS for this village (no TPS registered yet).' },
   'source.reserved': { id: 'Sumber ini hanya untuk kanal publik atau pesan masuk.', en: 'This source is reserved for the public channel and inbound messages.' },
   'org.unknown': { id: 'Tidak ada meja penanganan pilar/instansi ini untuk wilayah laporan.', en: 'No handling desk of this pillar or agency for the report’s region.' },

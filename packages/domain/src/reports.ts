@@ -385,6 +385,7 @@ export const ZReportListQuery = z.object({
   escalationLevel: ZEscalationLevel.optional(),
   assignedOrg: z.string().trim().min(2).max(40).optional(),
   incident: z.uuid().optional(),
+  reporter: z.literal('me', { message: 'reporter.only_me' }).optional().describe('me: only the reports you filed'),
   from: ZInstant.optional().describe('occurredAt ≥ from'),
   to: ZInstant.optional().describe('occurredAt < to'),
   q: z.string().trim().min(2).max(200).optional().describe('search title, description and involved'),

@@ -153,6 +153,12 @@ describe.each(BACKENDS)('early-detection reports on %s', (backend) => {
     expect(list.items.find((r: { id: string }) => r.id === b.id)).toBeUndefined();
     expect((await other.get(`/api/reports?region=${BAYAT}`)).statusCode).toBe(403);
     expect((await other.post(`/api/reports/${b.id}/comment`, { text: 'halo' })).statusCode).toBe(404);
+    const own = (await other.get('/api/reports?reporter=me')).json();
+    expect(own.items).toEqual([]);
+    expect((await other.get('/api/reports?reporter=someone')).statusCode).toBe(400);
+    const filed = (await bhabin.get('/api/reports?reporter=me&limit=500')).json();
+    expect(filed.items.length).toBeGreaterThan(40);
+    expect(filed.items.every((r: { reporter: { name: string } | null }) => r.reporter?.name === 'Bripka Agus')).toBe(true);
     const mine = (await bhabin.get(`/api/reports?region=${villages[0]}&limit=5`)).json();
     expect(mine.items.length).toBe(5);
     expect(mine.nextCursor).not.toBeNull();

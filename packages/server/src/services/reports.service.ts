@@ -427,6 +427,7 @@ export function toReportFilter(deps: ReportsDeps, ctx: RequestContext, query: TR
     escalationLevel: query.escalationLevel,
     assignedOrgPrefix: query.assignedOrg,
     incidentId: query.incident,
+    reporterId: query.reporter === 'me' ? ctx.actor.id : undefined,
     from: query.from ? new Date(query.from) : undefined,
     to: query.to ? new Date(query.to) : undefined,
     q: query.q,

@@ -120,6 +120,7 @@ export interface ReportFilter {
   escalationLevel?: string;
   assignedOrgPrefix?: string;
   incidentId?: string;
+  reporterId?: string;
   from?: Date;
   to?: Date;
   q?: string;
@@ -146,6 +147,7 @@ export function reportConditions(filter: Omit<ReportFilter, 'limit' | 'before'>)
   if (filter.escalationLevel) c.push(sql`${reports.escalationLevel} = ${filter.escalationLevel}`);
   if (filter.assignedOrgPrefix) c.push(sql`${reports.assignedOrgId} LIKE ${`${filter.assignedOrgPrefix.replace(/[%_\\]/g, '\\$&')}:%`}`);
   if (filter.incidentId) c.push(sql`${reports.incidentId} = ${filter.incidentId}`);
+  if (filter.reporterId) c.push(sql`${reports.reporterId} = ${filter.reporterId}`);
   if (filter.from) c.push(sql`${reports.occurredAt} >= ${filter.from}`);
   if (filter.to) c.push(sql`${reports.occurredAt} < ${filter.to}`);
   if (filter.q) {
