@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, runMigrations, type DbHandle } from '../src/db/client.js';
 import { findAllDynamicStates } from '../src/db/repositories/risk.js';
+import { DEFAULT_INDEX_CONFIG } from '@sinergi/domain';
 import { BACKENDS, openTestDb, type TestDb } from './helpers.js';
 
 /** `sinergi index rebuild`, run as the built command the way an operator runs it. */
@@ -116,5 +117,34 @@ describe.each(BACKENDS)('sinergi index rebuild on %s', { timeout: 180_000 }, (ba
     const res = await sinergi(['index', 'rebuild', '--as-of', 'kemarin'], env);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('--as-of');
+  });
+
+  it('records a new configuration version and rebuilds with the version in force at the as-of instant', async () => {
+    const file = path.join(workDir, 'config-v2.json');
+    fs.writeFileSync(file, JSON.stringify({ ...DEFAULT_INDEX_CONFIG, version: 99, effectiveFrom: '2024-11-20T00:00:00Z', halfLifeHours: 24, note: 'uji: paruh waktu 24 jam' }));
+    const added = await sinergi(['index', 'config', 'add', file], env);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toContain('configuration version 2');
+    const bad = path.join(workDir, 'config-bad.json');
+    fs.writeFileSync(bad, JSON.stringify({ ...DEFAULT_INDEX_CONFIG, halfLifeHours: -1 }));
+    const refused = await sinergi(['index', 'config', 'add', bad], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('halfLifeHours');
+
+    const listed = await sinergi(['index', 'config', 'list'], env);
+    expect(JSON.parse(listed.stdout).map((c: { version: number; halfLifeHours: number }) => [c.version, c.halfLifeHours])).toEqual([[1, 168], [2, 24]]);
+
+    const now = JSON.parse((await sinergi(['index', 'rebuild', '--as-of', new Date(AS_OF).toISOString(), '--json'], env)).stdout.trim().split('\n').at(-1)!);
+    expect(now.configVersion).toBe(2);
+    const h = await open();
+    try {
+      const states = new Map((await findAllDynamicStates(h.db)).map((s) => [s.regionCode, s]));
+      expect(states.get('33.10.04.2001')).toMatchObject({ configVersion: 2 });
+      expect(states.get('33.10.04.2001')!.sum).toBeCloseTo(1.2 * 4 * 2 ** (-10 / 24), 12);
+    } finally {
+      if (backend === 'pglite') await h.close();
+    }
+    const before = JSON.parse((await sinergi(['index', 'rebuild', '--as-of', '2024-11-19T12:00:00Z', '--json'], env)).stdout.trim().split('\n').at(-1)!);
+    expect(before.configVersion).toBe(1);
   });
 });

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
-import { applyPendingRiskDeltas, rebuildRiskIndex } from '../services/risk.service.js';
-import { CliError, say, withDatabase } from './shared.js';
+import { systemContext } from '../services/context.js';
+import { addIndexConfigVersion, loadIndexConfigs, rebuildRiskIndex } from '../services/risk.service.js';
+import { CliError, assertReadableFile, say, withDatabase } from './shared.js';
 
 /** `sinergi index …`: the vulnerability index (docs/vulnerability-index.md). */
 export function registerIndexCommands(program: Command): void {
@@ -19,19 +21,45 @@ export function registerIndexCommands(program: Command): void {
       const result = await withDatabase(
         async (handle) => {
           let last = 0;
-          const rebuilt = await rebuildRiskIndex({ handle }, asOfMs, (n) => {
+          // changes committed while this runs stay queued; the server's index job applies them
+          // (and rebuilds again if the configuration in force now differs from the as-of one)
+          return rebuildRiskIndex({ handle }, asOfMs, (n) => {
             if (n - last >= 100_000) {
               say(`laporan dibaca / reports read: ${n.toLocaleString('id-ID')}`);
               last = n;
             }
           });
-          // changes committed while the rebuild ran are still queued: apply them now
-          const after = await applyPendingRiskDeltas({ handle }, Math.max(asOfMs, Date.now()));
-          return { ...rebuilt, appliedAfter: after.applied };
         },
         { requireSchema: true },
       );
       if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       say(`laporan / reports: ${result.reports.toLocaleString('id-ID')}, wilayah / regions: ${result.regions.toLocaleString('id-ID')}, konfigurasi / configuration v${result.configVersion}, per / as of ${result.asOf}`);
+    });
+
+  const config = index.command('config').description('Versi konfigurasi indeks / index configuration versions');
+
+  config
+    .command('list')
+    .description('Daftar versi konfigurasi (JSON) / list configuration versions (JSON)')
+    .action(async () => {
+      const configs = await withDatabase((handle) => loadIndexConfigs(handle.db), { requireSchema: true });
+      process.stdout.write(`${JSON.stringify(configs, null, 2)}\n`);
+    });
+
+  config
+    .command('add')
+    .argument('<file>', 'berkas JSON konfigurasi (ZIndexConfig tanpa version) / a JSON configuration file (ZIndexConfig without version)')
+    .description('Catat versi konfigurasi baru; indeks dihitung ulang saat berlaku / record a new configuration version; the index is rebuilt when it takes effect')
+    .action(async (file: string) => {
+      let input: unknown;
+      try {
+        input = JSON.parse(fs.readFileSync(assertReadableFile(file), 'utf8'));
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        throw new CliError(`${file}: bukan JSON yang sah / not valid JSON: ${(error as Error).message}`);
+      }
+      if (input && typeof input === 'object') delete (input as { version?: unknown }).version;
+      const added = await withDatabase((handle) => addIndexConfigVersion({ handle }, systemContext(), input), { requireSchema: true });
+      say(`versi konfigurasi / configuration version ${added.version}, berlaku / in force from ${added.effectiveFrom}`);
     });
 }

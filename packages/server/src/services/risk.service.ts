@@ -2,6 +2,7 @@ import {
   IKP_DIMENSIONS,
   NATIONAL_SCOPE,
   ZIkpSubdimension,
+  ZIndexConfig,
   ZIndexCategoryCode,
   ZIndexReportStatus,
   addDays,
@@ -54,6 +55,7 @@ import {
   findIndexReportsUnder,
   findPendingRiskDeltas,
   findStructuralFor,
+  insertIndexConfig,
   lockRiskStates,
   scanIndexReports,
   tryLockRiskStates,
@@ -65,7 +67,7 @@ import {
 } from '../db/repositories/risk.js';
 import { AppError, fieldError } from '../errors.js';
 import type { RegionStore } from '../regions/region-store.js';
-import type { RequestContext } from './context.js';
+import { SYSTEM_ACTOR, type RequestContext } from './context.js';
 import type { ElectionStore } from './elections.service.js';
 import { readTable } from './tables.js';
 
@@ -98,6 +100,26 @@ export async function loadIndexConfigs(ex: Executor): Promise<TIndexConfig[]> {
     configs = await findIndexConfigs(ex);
   }
   return configs;
+}
+
+/**
+ * Record a new configuration version (weights, half-life, thresholds), in force from its
+ * `effectiveFrom`. The stored states were built with the previous one, so the index job rebuilds
+ * them once the new version is in force; old dates keep being scored with the version of their time.
+ */
+export async function addIndexConfigVersion(deps: { handle: DbHandle }, ctx: RequestContext, input: unknown): Promise<TIndexConfig> {
+  if (!can(ctx.actor.role, 'config.manage')) throw new AppError('forbidden', `${ctx.actor.username} cannot change the index configuration`);
+  const parsed = ZIndexConfig.omit({ version: true }).safeParse(input);
+  if (!parsed.success) {
+    throw new AppError('validation', 'index configuration', { fields: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(config)', message: i.message })) });
+  }
+  await loadIndexConfigs(deps.handle.db);
+  const version = await deps.handle.db.transaction(async (tx) => {
+    const v = await insertIndexConfig(tx, parsed.data, ctx.actor.id === SYSTEM_ACTOR.id ? null : ctx.actor.id);
+    await insertAudit(tx, { actorId: ctx.actor.id, actorName: ctx.actor.username, action: 'risk.config_version', entity: 'risk_index_config', entityId: String(v), after: { ...parsed.data, version: v }, ip: ctx.ip });
+    return v;
+  });
+  return { ...parsed.data, version };
 }
 
 /**

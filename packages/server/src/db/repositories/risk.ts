@@ -300,3 +300,15 @@ export async function upsertStructuralScores(
     );
   }
 }
+
+/** Append a configuration version (the next number); versions are never edited. */
+export async function insertIndexConfig(ex: Executor, config: Omit<TIndexConfig, 'version'>, createdBy: string | null): Promise<number> {
+  const [row] = await run<{ version: number }>(
+    ex,
+    `INSERT INTO risk_index_configs (version, effective_from, config, note, created_by)
+     SELECT coalesce(max(version), 0) + 1, $1, $2::jsonb, $3, $4::uuid FROM risk_index_configs
+     RETURNING version`,
+    [config.effectiveFrom, JSON.stringify(config), config.note ?? null, createdBy],
+  );
+  return Number(row!.version);
+}
