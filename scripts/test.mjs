@@ -43,7 +43,11 @@ let skipped = 0;
 try {
   const result = JSON.parse(fs.readFileSync(report, 'utf8'));
   passed = result.numPassedTests ?? 0;
-  failed = (result.numFailedTests ?? 0) + (result.numFailedTestSuites ?? 0);
+  // a file that failed without a failing test (it crashed on import or in a hook) counts once
+  const brokenFiles = (result.testResults ?? []).filter(
+    (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
+  ).length;
+  failed = (result.numFailedTests ?? 0) + brokenFiles;
   skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
   fs.rmSync(report, { force: true });
 } catch {
