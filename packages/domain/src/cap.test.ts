@@ -7,7 +7,8 @@ import { buildLevelRiseAlert, buildSeverity4Alert, buildSpikeAlert, detectSpike,
 import { capGradingOf, capIdentifierOf, escapeXml, formatCapDateTime, toCapAtomFeed, toCapXml } from './cap.js';
 import { DEFAULT_INDEX_CONFIG } from './vulnerability.js';
 
-const XSD = '/work/shared/cap/cap-1.2.xsd';
+// shared/ sits beside the project root (../shared), in CI too
+const XSD = new URL('../../../../shared/cap/cap-1.2.xsd', import.meta.url).pathname;
 const H = 3_600_000;
 const NOW = Date.parse('2024-11-27T10:00:00+07:00');
 const dir = mkdtempSync(path.join(tmpdir(), 'sinergi-cap-'));
