@@ -50,3 +50,9 @@ export function readIdnAreaData(dataDir = findIdnAreaDataDir()): RegionRow[] {
   }
   return rows;
 }
+
+/** The installed idn-area-data version, e.g. `idn-area-data@4.0.1`: identifies the region data. */
+export function idnAreaDataSource(dataDir = findIdnAreaDataDir()): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(dataDir, '..', 'package.json'), 'utf8')) as { version?: string };
+  return `idn-area-data@${pkg.version ?? 'unknown'}`;
+}

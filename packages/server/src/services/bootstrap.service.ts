@@ -7,7 +7,7 @@ import { getMeta, setMeta } from '../db/repositories/meta.js';
 import { countPillars, upsertPillars } from '../db/repositories/pillars.js';
 import { countRegions, findAllRegions, upsertRegions } from '../db/repositories/regions.js';
 import { findUserByUsername, insertUsers } from '../db/repositories/users.js';
-import { readIdnAreaData } from '../regions/idn-area-data.js';
+import { idnAreaDataSource, readIdnAreaData } from '../regions/idn-area-data.js';
 import { RegionStore } from '../regions/region-store.js';
 import { SYSTEM_ACTOR } from './context.js';
 import { ensureOrganisations } from './organisations.service.js';
@@ -15,11 +15,17 @@ import { generatePassword, hashSecret } from './passwords.js';
 
 export type Progress = (message: string) => void;
 
-/** Import (or refresh) the region tree from idn-area-data when the database does not match it. */
+/**
+ * Import (or refresh) the region tree from idn-area-data when the database does not hold the
+ * installed version's tree. A later start compares the recorded source and count and skips
+ * reading the CSV files (91,599 rows) altogether.
+ */
 export async function ensureRegions(handle: DbHandle, progress: Progress = () => {}, force = false): Promise<{ imported: boolean; count: number }> {
-  const rows = readIdnAreaData();
+  const source = idnAreaDataSource();
+  const recorded = await getMeta<{ source: string; count: number }>(handle.db, 'regions');
   const existing = await countRegions(handle);
-  if (!force && existing === rows.length) return { imported: false, count: existing };
+  if (!force && recorded?.source === source && recorded.count === existing) return { imported: false, count: existing };
+  const rows = readIdnAreaData();
   let lastShown = 0;
   await upsertRegions(handle, rows, (done, total) => {
     if (done - lastShown >= 20_000 || done === total) {
@@ -27,7 +33,7 @@ export async function ensureRegions(handle: DbHandle, progress: Progress = () =>
       progress(`wilayah / regions ${done.toLocaleString('id-ID')}/${total.toLocaleString('id-ID')}`);
     }
   });
-  await setMeta(handle.db, 'regions', { source: 'idn-area-data@4', count: rows.length, importedAt: new Date().toISOString() });
+  await setMeta(handle.db, 'regions', { source, count: rows.length, importedAt: new Date().toISOString() });
   return { imported: true, count: rows.length };
 }
 

@@ -14,6 +14,8 @@ import {
   isPossibleDuplicate,
   nextEscalationLevel,
   nextStatus,
+  provinceCodeOf,
+  regionChainOf,
   regionCodeAtLevel,
   regionLevelOf,
   type TCategoryCode,
@@ -243,9 +245,10 @@ interface PrepareInput {
 
 function prepare(deps: ReportsDeps, input: PrepareInput, now: Date, ip: string | null): PreparedReport {
   const occurredAt = new Date(input.occurredAt);
-  const isVillage = input.regionCode.split('.').length === 4;
+  const chain = regionChainOf(input.regionCode);
   const stage = deps.elections.stageAt(occurredAt, input.regionCode);
-  const hashed = {
+  // what the reporter sent: its hash tells a resend (same content) from a reused id (different)
+  const content = {
     category: input.category,
     subcategory: input.subcategory ?? null,
     severity: input.severity,
@@ -259,41 +262,30 @@ function prepare(deps: ReportsDeps, input: PrepareInput, now: Date, ip: string |
     lat: input.lat ?? null,
     lon: input.lon ?? null,
     confidential: input.confidential,
-    reporter: input.reporter?.id ?? null,
   };
+  const contentHash = contentHashOf({ ...content, reporter: input.reporter?.id ?? null });
   return {
-    contentHash: contentHashOf(hashed),
+    contentHash,
     actor: input.reporter,
     ip,
     row: {
-      provinceCode: input.regionCode.slice(0, 2),
+      ...content,
+      occurredAt,
+      provinceCode: provinceCodeOf(input.regionCode),
       id: input.id,
-      regencyCode: input.regionCode.split('.').slice(0, 2).join('.'),
-      districtCode: isVillage || input.regionCode.split('.').length === 3 ? input.regionCode.split('.').slice(0, 3).join('.') : null,
-      regionCode: input.regionCode,
+      regencyCode: chain[1]!,
+      districtCode: chain[2] ?? null,
       electionId: stage.electionId,
       stageCode: stage.stageCode,
-      category: input.category,
-      subcategory: input.subcategory ?? null,
-      severity: input.severity,
-      occurredAt,
       discoveredAt: now < occurredAt ? occurredAt : now,
-      title: input.title,
-      description: input.description,
-      involved: input.involved ?? null,
-      source: input.source,
-      tpsId: input.tpsId ?? null,
-      lat: input.lat ?? null,
-      lon: input.lon ?? null,
-      confidential: input.confidential,
       reporterId: input.reporter?.id ?? null,
       reporterName: input.reporter?.fullName ?? null,
       publicContact: input.publicContact ?? null,
       receiptCode: input.receiptCode ?? newReceiptCode(),
       status: input.status,
       statusChangedAt: now,
-      escalationLevel: isVillage ? initialLevel(input.severity) : 'regency',
-      contentHash: '',
+      escalationLevel: chain.length === 4 ? initialLevel(input.severity) : 'regency',
+      contentHash,
       createdAt: now,
       updatedAt: now,
     },
@@ -326,7 +318,6 @@ export async function createReport(deps: ReportsDeps, ctx: RequestContext, input
     throw new AppError('validation', 'source reserved', { fields: [{ path: 'source', message: 'source.reserved' }] });
   }
   const prepared = prepare(deps, { ...input, source, status: 'new', reporter: ctx.actor }, ctx.now, ctx.ip);
-  prepared.row.contentHash = prepared.contentHash;
   return receiptOf(await deps.writer.submit(prepared));
 }
 
@@ -344,7 +335,6 @@ export async function createPublicReport(
     meta.now,
     meta.ip,
   );
-  prepared.row.contentHash = prepared.contentHash;
   return receiptOf(await deps.writer.submit(prepared));
 }
 
@@ -360,7 +350,6 @@ export async function createDraftReport(
     meta.now,
     meta.ip,
   );
-  prepared.row.contentHash = prepared.contentHash;
   return deps.writer.submit(prepared);
 }
 
@@ -523,8 +512,8 @@ export async function applyReportAction<A extends TReportAction>(
         subcategory: s.subcategory ?? null,
         severity: s.severity,
         regionCode: s.regionCode,
-        districtCode: s.regionCode.split('.').slice(0, 3).join('.'),
-        regencyCode: s.regionCode.split('.').slice(0, 2).join('.'),
+        districtCode: regionChainOf(s.regionCode)[2]!,
+        regencyCode: regionChainOf(s.regionCode)[1]!,
         ...(s.title ? { title: s.title } : {}),
         ...(s.description !== undefined ? { description: s.description } : {}),
         ...(s.involved !== undefined ? { involved: s.involved } : {}),
