@@ -32,6 +32,12 @@ if (!extraArgs.includes('--no-build')) {
   }
 }
 
+// the build checks the shipped code; the web app and the tests are checked here
+const typecheck = spawnSync('npx', ['tsc', '-p', 'packages/web', '--noEmit'], { cwd: root, stdio: 'inherit' });
+const typecheckTests = spawnSync('npx', ['tsc', '-p', 'packages/server/tsconfig.test.json'], { cwd: root, stdio: 'inherit' });
+const typeErrors = (typecheck.status !== 0 ? 1 : 0) + (typecheckTests.status !== 0 ? 1 : 0);
+if (typeErrors) console.error('type check failed (see above)');
+
 const report = path.join(os.tmpdir(), `sinergi-vitest-${process.pid}.json`);
 const projects = hasChromium ? [] : ['--project', 'domain', '--project', 'server'];
 const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...projects, ...extraArgs.filter((a) => a !== '--no-build')];
@@ -55,6 +61,7 @@ try {
   console.error('no test report was written (vitest crashed?)');
 }
 if (run.status !== 0 && failed === 0) failed = 1;
+failed += typeErrors;
 if (passed === 0) {
   console.error('no test ran');
   failed = Math.max(failed, 1);

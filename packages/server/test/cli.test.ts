@@ -1,47 +1,19 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.js';
+import { ROOT, ensureCliBuilt, runSinergi, type CliResult } from './cli-support.js';
 
-/**
- * The built `sinergi` command, run as a separate process the way an operator runs it.
- * PGlite in a temporary SINERGI_DATA_DIR; DATABASE_URL is removed from the environment.
- */
-const root = path.resolve(import.meta.dirname, '../../..');
-const bin = path.join(root, 'packages/server/bin/sinergi.js');
-const dist = path.join(root, 'packages/server/dist');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const dist = path.join(ROOT, 'packages/server/dist');
 
 let dataDir: string;
 let workDir: string;
 
-function sinergi(args: string[], extraEnv: Record<string, string> = {}): Promise<Result> {
-  const env: NodeJS.ProcessEnv = { ...process.env, SINERGI_DATA_DIR: dataDir, ...extraEnv };
-  delete env.DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: workDir, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** `sinergi ARGS` on PGlite in the temporary SINERGI_DATA_DIR. */
+function sinergi(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  return runSinergi(args, { cwd: workDir, env: { SINERGI_DATA_DIR: dataDir, ...extraEnv } });
 }
 
 /** Every file under the directory with its size and modification time. */
@@ -67,11 +39,7 @@ async function usernames(): Promise<string[]> {
 // each command starts Node and opens PGlite (a few seconds on a busy machine)
 describe('sinergi command-line tool (PGlite)', { timeout: 180_000 }, () => {
   beforeAll(() => {
-    // npm test builds first; a direct vitest run builds here when dist is missing or stale
-    const built = fs.existsSync(path.join(dist, 'cli/index.js')) ? newestMtime(dist) : 0;
-    const sources = Math.max(newestMtime(path.join(root, 'packages/server/src')), newestMtime(path.join(root, 'packages/domain/src')));
-    if (built < sources) spawnSync('npx', ['tsc', '-b', 'packages/domain', 'packages/server'], { cwd: root, stdio: 'ignore' });
-    expect(fs.existsSync(path.join(dist, 'cli/index.js'))).toBe(true);
+    expect(ensureCliBuilt()).toBe(true);
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sinergi-cli-'));
     dataDir = path.join(workDir, 'data');
   });

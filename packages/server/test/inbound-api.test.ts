@@ -126,7 +126,7 @@ describe.each(BACKENDS)('inbound messages on %s', (backend) => {
     // the regency desk is told a draft waits
     expect(await count("SELECT count(*)::int AS n FROM outbox WHERE payload->>'reportId' = $1 AND 'regency:33.10' = ANY(recipients)", [draft!.id])).toBe(1);
 
-    const structured = await desk.post(`/api/reports/${draft.id}/structure`, {
+    const structured = await desk.post(`/api/reports/${draft!.id}/structure`, {
       version: draft!.version,
       category: 'politik_uang',
       subcategory: 'barang',

@@ -202,7 +202,7 @@ describe.each(BACKENDS)('public channel on %s', (backend) => {
     const ip = nextIp();
     const pow = await solved(ip);
     const second = await buildApp(
-      { config: t.config, handle: t.handle, regions: t.regions, elections: t.elections, reportWriter: t.reportWriter, now: () => t.clock.now },
+      { config: t.config, handle: t.handle, regions: t.regions, elections: t.elections, reportWriter: t.reportWriter, attachments: t.attachments, now: () => t.clock.now },
       { logger: false },
     );
     try {

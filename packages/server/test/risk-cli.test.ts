@@ -1,4 +1,3 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,32 +7,11 @@ import { openDatabase, runMigrations, type DbHandle } from '../src/db/client.js'
 import { findAllDynamicStates } from '../src/db/repositories/risk.js';
 import { DEFAULT_INDEX_CONFIG } from '@sinergi/domain';
 import { BACKENDS, openTestDb, type TestDb } from './helpers.js';
+import { ensureCliBuilt, runSinergi, type CliResult } from './cli-support.js';
 
-/** `sinergi index rebuild`, run as the built command the way an operator runs it. */
-const root = path.resolve(import.meta.dirname, '../../..');
-const bin = path.join(root, 'packages/server/bin/sinergi.js');
-const dist = path.join(root, 'packages/server/dist');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-function sinergi(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const full: NodeJS.ProcessEnv = { ...process.env, ...env };
-  if (!env.DATABASE_URL) delete full.DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: full });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** `sinergi ARGS` with the test's database settings. */
+function sinergi(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runSinergi(args, { env });
 }
 
 const AS_OF = Date.parse('2024-11-20T12:00:00Z');
@@ -55,9 +33,7 @@ describe.each(BACKENDS)('sinergi index rebuild on %s', { timeout: 180_000 }, (ba
   let open: () => Promise<DbHandle>;
 
   beforeAll(async () => {
-    const built = fs.existsSync(path.join(dist, 'cli/index.js')) ? newestMtime(dist) : 0;
-    const sources = Math.max(newestMtime(path.join(root, 'packages/server/src')), newestMtime(path.join(root, 'packages/domain/src')));
-    if (built < sources) spawnSync('npx', ['tsc', '-b', 'packages/domain', 'packages/server'], { cwd: root, stdio: 'ignore' });
+    expect(ensureCliBuilt()).toBe(true);
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sinergi-risk-cli-'));
     if (backend === 'postgres') {
       db = await openTestDb('postgres');

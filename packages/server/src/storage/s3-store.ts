@@ -37,7 +37,7 @@ export function createS3AttachmentStore(options: S3Options): AttachmentStore {
     async put(key, bytes, contentType) {
       const res = await client.fetch(urlOf(key), {
         method: 'PUT',
-        body: bytes,
+        body: Uint8Array.from(bytes), // a plain ArrayBuffer-backed copy: what every fetch typing accepts
         headers: {
           'content-type': contentType,
           'x-amz-content-sha256': createHash('sha256').update(bytes).digest('hex'),
