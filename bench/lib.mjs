@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks: start the real server as a child process, create and
 // drop PostgreSQL databases, sign in, read resident memory, and record targets.
 import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -236,4 +237,40 @@ export async function postgresAvailable() {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/**
+ * Run autocannon (any of its options) and keep every 2xx response time (ms). autocannon's own
+ * histogram has whole-millisecond buckets and no p95, so percentiles come from the raw samples;
+ * its own figures are kept alongside for comparison.
+ */
+export function loadTest(options) {
+  return new Promise((resolve, reject) => {
+    const samples = [];
+    const statuses = {};
+    let non2xx = 0;
+    const instance = autocannon(options, (error, result) => {
+      if (error) return reject(error);
+      samples.sort((a, b) => a - b);
+      resolve({
+        requests: samples.length + non2xx,
+        non2xx,
+        statuses,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        reqPerSec: samples.length / result.duration,
+        p50: percentile(samples, 50),
+        p95: percentile(samples, 95),
+        p97_5: percentile(samples, 97.5),
+        p99: percentile(samples, 99),
+        max: samples.at(-1) ?? NaN,
+        autocannon: { p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99, mean: result.latency.mean },
+      });
+    });
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      if (statusCode >= 200 && statusCode < 300) samples.push(responseTime);
+      else non2xx += 1;
+    });
+  });
 }

@@ -1,7 +1,6 @@
 // Resident memory (VmRSS) of the server process holding the full region tree: after a
 // first start, after a load run, and after a second start.
-import { DEMO_PASSWORD, DEMO_USER, check, login, rssMb, startServer } from './lib.mjs';
-import { load } from './regions.mjs';
+import { DEMO_PASSWORD, DEMO_USER, check, loadTest, login, rssMb, startServer } from './lib.mjs';
 
 export const description = 'server resident memory (VmRSS) after start and after load';
 
@@ -18,7 +17,7 @@ export async function run(ctx) {
       afterFirst = rssMb(first.pid);
       const cookie = await login(first.url, DEMO_USER, DEMO_PASSWORD);
       const requests = ['/api/regions', '/api/regions?parent=33', '/api/regions?parent=33.10', '/api/regions?q=bayat', '/api/regions/33.10'].map((path) => ({ method: 'GET', path }));
-      await load({ url: first.url, cookie, requests, duration: 10 });
+      await loadTest({ url: first.url, connections: 50, headers: { cookie, accept: 'application/json' }, requests, duration: 10 });
       afterLoad = rssMb(first.pid);
     } finally {
       await first.stop();

@@ -1,7 +1,6 @@
 // GET /api/regions under load: 50 concurrent connections (autocannon, in this process)
 // against a server in its own process, signed in with a session cookie.
-import autocannon from 'autocannon';
-import { DEMO_PASSWORD, DEMO_USER, check, cpuMs, login, percentile, round, startServer } from './lib.mjs';
+import { DEMO_PASSWORD, DEMO_USER, check, cpuMs, loadTest, login, round, startServer } from './lib.mjs';
 
 export const description = 'GET /api/regions latency at 50 concurrent clients';
 
@@ -9,41 +8,6 @@ const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP_S = 2;
 const P95_TARGET_MS = 5;
-
-/**
- * Run autocannon and keep every 2xx response time (ms, from process.hrtime in autocannon's
- * client). autocannon's own latency histogram has whole-millisecond buckets and reports
- * p50/p90/p97.5/p99 but no p95, so percentiles are computed here from the raw samples.
- */
-export function load({ url, cookie, requests, duration, connections = CONNECTIONS }) {
-  return new Promise((resolve, reject) => {
-    const samples = [];
-    let non2xx = 0;
-    const instance = autocannon(
-      { url, connections, duration, headers: { cookie, accept: 'application/json' }, requests },
-      (error, result) => {
-        if (error) return reject(error);
-        samples.sort((a, b) => a - b);
-        resolve({
-          requests: samples.length + non2xx,
-          non2xx,
-          errors: result.errors,
-          timeouts: result.timeouts,
-          reqPerSec: samples.length / result.duration,
-          p50: percentile(samples, 50),
-          p95: percentile(samples, 95),
-          p99: percentile(samples, 99),
-          max: samples.at(-1) ?? NaN,
-          autocannon: { p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99, mean: result.latency.mean },
-        });
-      },
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) samples.push(responseTime);
-      else non2xx += 1;
-    });
-  });
-}
 
 async function findDistrict(url, cookie, name) {
   const res = await fetch(`${url}/api/regions?q=${encodeURIComponent(name)}`, { headers: { cookie } });
@@ -73,9 +37,9 @@ export async function run(ctx) {
       const checks = [];
       const details = { kind, user: DEMO_USER, connections: CONNECTIONS, durationSeconds: DURATION_S, scenarios: {} };
       for (const s of scenarios) {
-        await load({ url: server.url, cookie, requests: s.requests, duration: WARMUP_S });
+        await loadTest({ url: server.url, connections: CONNECTIONS, headers: { cookie, accept: 'application/json' }, requests: s.requests, duration: WARMUP_S });
         const cpu0 = cpuMs(server.pid);
-        const r = await load({ url: server.url, cookie, requests: s.requests, duration: DURATION_S });
+        const r = await loadTest({ url: server.url, connections: CONNECTIONS, headers: { cookie, accept: 'application/json' }, requests: s.requests, duration: DURATION_S });
         // server CPU per request: less sensitive than latency to other work on a shared machine
         r.serverCpuUsPerRequest = round(((cpuMs(server.pid) - cpu0) * 1000) / r.requests, 0);
         if (r.non2xx > 0 || r.errors > 0) throw new Error(`${kind} ${s.name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);

@@ -11,10 +11,9 @@
 //   BENCH_LIST_REUSE=<database>     measure a database kept earlier (no load; it is not dropped)
 import fs from 'node:fs';
 import os from 'node:os';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { CATEGORY_CODES } from '@sinergi/domain';
-import { DEMO_PASSWORD, PG_ADMIN_URL, check, cpuMs, createDatabase, dropDatabase, percentile, round, startServer } from './lib.mjs';
+import { DEMO_PASSWORD, PG_ADMIN_URL, check, cpuMs, createDatabase, dropDatabase, loadTest, round, startServer } from './lib.mjs';
 import { loginToken } from './reports.mjs';
 
 export const description = 'GET /api/reports first pages with desk filters over 1,000,000 reports (PostgreSQL)';
@@ -97,31 +96,7 @@ export async function bulkLoad(client) {
 }
 
 function getLoad({ url, token, path, duration }) {
-  return new Promise((resolve, reject) => {
-    const samples = [];
-    let non2xx = 0;
-    const instance = autocannon(
-      { url, connections: CONNECTIONS, duration, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, requests: [{ method: 'GET', path }] },
-      (error, result) => {
-        if (error) return reject(error);
-        samples.sort((a, b) => a - b);
-        resolve({
-          requests: samples.length + non2xx,
-          non2xx,
-          errors: result.errors,
-          reqPerSec: samples.length / result.duration,
-          p50: percentile(samples, 50),
-          p95: percentile(samples, 95),
-          p99: percentile(samples, 99),
-          max: samples.at(-1) ?? NaN,
-        });
-      },
-    );
-    instance.on('response', (_c, statusCode, _b, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) samples.push(responseTime);
-      else non2xx += 1;
-    });
-  });
+  return loadTest({ url, connections: CONNECTIONS, duration, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, requests: [{ method: 'GET', path }] });
 }
 
 /**

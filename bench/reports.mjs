@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { DEMO_PASSWORD, DEMO_USER, check, cpuMs, percentile, round, startServer } from './lib.mjs';
+import { DEMO_PASSWORD, DEMO_USER, check, cpuMs, loadTest, round, startServer } from './lib.mjs';
 
 export const description = 'POST /api/reports at 50 concurrent clients vs pgbench single-row inserts into a reports-shaped table';
 
@@ -78,42 +78,12 @@ function reportBody(villages, n) {
  */
 export function postLoad({ url, token, villages, duration, connections = CONNECTIONS }) {
   let n = 0;
-  return new Promise((resolve, reject) => {
-    const samples = [];
-    const statuses = {};
-    let non2xx = 0;
-    const instance = autocannon(
-      {
-        url,
-        connections,
-        duration,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
-        requests: [{ method: 'POST', path: '/api/reports', setupRequest: (req) => ({ ...req, body: reportBody(villages, n++) }) }],
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        samples.sort((a, b) => a - b);
-        resolve({
-          requests: samples.length + non2xx,
-          non2xx,
-          statuses,
-          errors: result.errors,
-          timeouts: result.timeouts,
-          reqPerSec: samples.length / result.duration,
-          p50: percentile(samples, 50),
-          p95: percentile(samples, 95),
-          p97_5: percentile(samples, 97.5),
-          p99: percentile(samples, 99),
-          max: samples.at(-1) ?? NaN,
-          autocannon: { p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99, mean: result.latency.mean },
-        });
-      },
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-      if (statusCode >= 200 && statusCode < 300) samples.push(responseTime);
-      else non2xx += 1;
-    });
+  return loadTest({
+    url,
+    connections,
+    duration,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
+    requests: [{ method: 'POST', path: '/api/reports', setupRequest: (req) => ({ ...req, body: reportBody(villages, n++) }) }],
   });
 }
 
