@@ -8,7 +8,7 @@ import { countPillars, upsertPillars } from '../db/repositories/pillars.js';
 import { countRegions, findAllRegions, upsertRegions } from '../db/repositories/regions.js';
 import { findUserByUsername, insertUsers } from '../db/repositories/users.js';
 import { idnAreaDataSource, readIdnAreaData } from '../regions/idn-area-data.js';
-import { RegionStore } from '../regions/region-store.js';
+import { RegionStore, type RegionRow } from '../regions/region-store.js';
 import { SYSTEM_ACTOR } from './context.js';
 import { ensureOrganisations } from './organisations.service.js';
 import { generatePassword, hashSecret } from './passwords.js';
@@ -20,7 +20,11 @@ export type Progress = (message: string) => void;
  * installed version's tree. A later start compares the recorded source and count and skips
  * reading the CSV files (91,599 rows) altogether.
  */
-export async function ensureRegions(handle: DbHandle, progress: Progress = () => {}, force = false): Promise<{ imported: boolean; count: number }> {
+export async function ensureRegions(
+  handle: DbHandle,
+  progress: Progress = () => {},
+  force = false,
+): Promise<{ imported: boolean; count: number; rows?: RegionRow[] }> {
   const source = idnAreaDataSource();
   const recorded = await getMeta<{ source: string; count: number }>(handle.db, 'regions');
   const existing = await countRegions(handle);
@@ -34,7 +38,7 @@ export async function ensureRegions(handle: DbHandle, progress: Progress = () =>
     }
   });
   await setMeta(handle.db, 'regions', { source, count: rows.length, importedAt: new Date().toISOString() });
-  return { imported: true, count: rows.length };
+  return { imported: true, count: rows.length, rows };
 }
 
 export async function loadRegionStore(handle: DbHandle): Promise<RegionStore> {
@@ -88,10 +92,11 @@ export async function bootstrapDatabase(
   progress('migrasi basis data / database migrations');
   await runMigrations(handle);
   const firstStart = (await getMeta(handle.db, 'initialised')) === null;
-  await ensureRegions(handle, progress);
+  const imported = await ensureRegions(handle, progress);
   await ensurePillars(handle);
   const admin = await ensureAdmin(handle, options.adminPassword);
-  const regions = await loadRegionStore(handle);
+  // a first start already holds the rows it imported: no need to read them back
+  const regions = imported.rows ? new RegionStore(imported.rows) : await loadRegionStore(handle);
   const desks = await ensureOrganisations(handle, regions);
   if (desks > 0) progress(`meja penanganan / handling desks: ${desks.toLocaleString('id-ID')}`);
   if (firstStart) await setMeta(handle.db, 'initialised', { at: new Date().toISOString() });

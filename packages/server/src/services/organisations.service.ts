@@ -1,4 +1,5 @@
 import type { DbHandle } from '../db/client.js';
+import { forEachConcurrently } from '../db/repositories/regions.js';
 import type { RegionStore } from '../regions/region-store.js';
 
 /**
@@ -60,8 +61,9 @@ export async function ensureOrganisations(handle: DbHandle, regions: RegionStore
   if (Number(row?.n ?? 0) > 0) return 0;
   const pillars = (await handle.query<{ code: string }>('SELECT code FROM pillars')).map((p) => p.code);
   const seeds = defaultOrganisations(regions, pillars);
-  for (let i = 0; i < seeds.length; i += 10_000) {
-    const chunk = seeds.slice(i, i + 10_000);
+  const chunks: OrganisationSeed[][] = [];
+  for (let i = 0; i < seeds.length; i += 10_000) chunks.push(seeds.slice(i, i + 10_000));
+  await forEachConcurrently(chunks, handle.pool ? 4 : 1, async (chunk) => {
     await handle.query(
       `INSERT INTO organisations (id, pillar_code, region_code, level, name, province_code)
        SELECT id, pillar_code, region_code, level, name, left(region_code, 2)
@@ -69,6 +71,6 @@ export async function ensureOrganisations(handle: DbHandle, regions: RegionStore
        ON CONFLICT (id) DO NOTHING`,
       [chunk.map((s) => s.id), chunk.map((s) => s.pillarCode), chunk.map((s) => s.regionCode), chunk.map((s) => s.level), chunk.map((s) => s.name)],
     );
-  }
+  });
   return seeds.length;
 }
