@@ -9,6 +9,7 @@ import { ErrorAlert, Notice, OneTimeCodeBox, TextField } from '../../ui';
 import { useMe } from '../auth/auth-context';
 import { RegionPicker } from '../regions/region-picker';
 import { EMPTY_PROFILE, ProfileFields, profilePayload, type ProfileValues } from './profile-fields';
+import { UsersBreadcrumb } from './users-breadcrumb';
 
 /** Create one account; without a password the API answers with a one-time code shown here once. */
 export function UserCreatePage() {
@@ -81,16 +82,7 @@ export function UserCreatePage() {
 
   return (
     <div className="stack-lg narrow">
-      <nav aria-label={t('regions.breadcrumb')} className="breadcrumbs">
-        <ol>
-          <li>
-            <Link href="/pengguna">{t('users.title')}</Link>
-          </li>
-          <li>
-            <span aria-current="page">{t('users.create')}</span>
-          </li>
-        </ol>
-      </nav>
+      <UsersBreadcrumb current={t('users.create')} />
       <h1>{t('users.create')}</h1>
       <form ref={formRef} className="card stack" onSubmit={(e) => void submit(e)} noValidate>
         <ErrorAlert error={error} />

@@ -11,6 +11,7 @@ import { useRegionDetails } from '../regions/region-cache';
 import { RegionPicker } from '../regions/region-picker';
 import { usePillarName, useRoleLabel } from '../shell/labels';
 import { ProfileFields, profilePayload, type ProfileValues } from './profile-fields';
+import { UsersBreadcrumb } from './users-breadcrumb';
 
 function profileOf(user: TUser): ProfileValues {
   return {
@@ -65,16 +66,7 @@ export function UserDetailPage({ id }: { id: string }) {
 
   return (
     <div className="stack-lg">
-      <nav aria-label={t('regions.breadcrumb')} className="breadcrumbs">
-        <ol>
-          <li>
-            <Link href="/pengguna">{t('users.title')}</Link>
-          </li>
-          <li>
-            <span aria-current="page">{user.fullName}</span>
-          </li>
-        </ol>
-      </nav>
+      <UsersBreadcrumb current={user.fullName} />
       <Summary user={user} />
       {notice ? <Notice tone={notice.tone}>{notice.text}</Notice> : null}
       <div className="columns">

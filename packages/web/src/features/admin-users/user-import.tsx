@@ -1,9 +1,9 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'wouter';
 import { api, ApiError, type ImportResult } from '../../api';
 import { formatNumber } from '../../lib/format';
 import { CopyButton, ErrorAlert, Notice } from '../../ui';
+import { UsersBreadcrumb } from './users-breadcrumb';
 
 const HEADER = 'username,fullName,role,pillarCode,position,phone,email,scopes';
 const EXAMPLE = `${HEADER}\nbhabin.contoh,Bripka Contoh,field_officer,polri,Bhabinkamtibmas,,,33.10.04.2001 33.10.04.2002\n`;
@@ -61,16 +61,7 @@ export function UserImportPage() {
 
   return (
     <div className="stack-lg">
-      <nav aria-label={t('regions.breadcrumb')} className="breadcrumbs">
-        <ol>
-          <li>
-            <Link href="/pengguna">{t('users.title')}</Link>
-          </li>
-          <li>
-            <span aria-current="page">{t('users.import')}</span>
-          </li>
-        </ol>
-      </nav>
+      <UsersBreadcrumb current={t('users.import')} />
       <h1>{t('users.import')}</h1>
       <div className="card stack">
         <p>{t('import.intro')}</p>
