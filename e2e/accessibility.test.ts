@@ -1,18 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoSeriousAxeViolations, launchBrowser, newContext, screenshot, signIn } from './support/browser';
-import { DEMO_PASSWORD, startServer, type RunningServer } from './support/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectNoSeriousAxeViolations, newContext, screenshot, signIn } from './support/browser';
+import { DEMO_PASSWORD, useServerAndBrowser } from './support/server';
 
-let server: RunningServer;
-let browser: Browser;
+const env = useServerAndBrowser();
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
@@ -26,7 +18,7 @@ async function noHorizontalScroll(page: Page): Promise<void> {
 
 describe('accessibility (axe-core) and layout', () => {
   it('has no serious or critical axe violations on login, home, region browser and users pages', async () => {
-    const context = await newContext(browser, server.url, { bypassCSP: true });
+    const context = await newContext(env.browser, env.server.url, { bypassCSP: true });
     const page = await context.newPage();
     await page.goto('/');
     await page.getByRole('heading', { name: 'Masuk' }).waitFor();
@@ -34,7 +26,7 @@ describe('accessibility (axe-core) and layout', () => {
     await screenshot(page, 'login', false);
     await expectNoSeriousAxeViolations(page);
 
-    await signIn(page, 'admin', server.adminPassword);
+    await signIn(page, 'admin', env.server.adminPassword);
     await settle(page);
     await screenshot(page, 'home-admin');
     await expectNoSeriousAxeViolations(page);
@@ -65,7 +57,7 @@ describe('accessibility (axe-core) and layout', () => {
   });
 
   it('works at 360 px for a field officer: bottom navigation, no sideways scrolling', async () => {
-    const context = await newContext(browser, server.url, { width: 360, height: 740, bypassCSP: true });
+    const context = await newContext(env.browser, env.server.url, { width: 360, height: 740, bypassCSP: true });
     const page = await context.newPage();
     await page.goto('/');
     await page.getByRole('heading', { name: 'Masuk' }).waitFor();

@@ -1,22 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, signIn } from './support/browser';
-import { DEMO_PASSWORD, startServer, type RunningServer } from './support/server';
+import { describe, expect, it } from 'vitest';
+import { newContext, screenshot, signIn } from './support/browser';
+import { DEMO_PASSWORD, useServerAndBrowser } from './support/server';
 
-let server: RunningServer;
-let browser: Browser;
+const env = useServerAndBrowser();
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 describe('sign-in', () => {
   it('shows the Indonesian error for a wrong password and lands on Beranda with the right one', async () => {
-    const context = await newContext(browser, server.url);
+    const context = await newContext(env.browser, env.server.url);
     const page = await context.newPage();
     await page.goto('/');
     await expect.poll(() => page.locator('.demo-badge').textContent()).toBe('DATA DEMO');
@@ -42,7 +33,7 @@ describe('sign-in', () => {
   });
 
   it('switches to English before and after signing in', async () => {
-    const context = await newContext(browser, server.url);
+    const context = await newContext(env.browser, env.server.url);
     const page = await context.newPage();
     await page.goto('/');
     await page.getByRole('button', { name: 'English' }).click();
@@ -71,7 +62,7 @@ describe('sign-in', () => {
   });
 
   it('signs out, and a deep link asks for sign-in then opens the page', async () => {
-    const context = await newContext(browser, server.url);
+    const context = await newContext(env.browser, env.server.url);
     const page = await context.newPage();
     await signIn(page, 'bupati.klaten', DEMO_PASSWORD);
     await page.getByRole('button', { name: /Bupati Klaten/ }).click();

@@ -1,22 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, signIn } from './support/browser';
-import { DEMO_PASSWORD, startServer, type RunningServer } from './support/server';
+import { describe, expect, it } from 'vitest';
+import { newContext, screenshot, signIn } from './support/browser';
+import { DEMO_PASSWORD, useServerAndBrowser } from './support/server';
 
-let server: RunningServer;
-let browser: Browser;
+const env = useServerAndBrowser();
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 describe('Wilayah (region browser)', () => {
   it('drills down 33 → 33.10 → Bayat with breadcrumbs, counts and time zone, and finds "bayat"', async () => {
-    const context = await newContext(browser, server.url);
+    const context = await newContext(env.browser, env.server.url);
     const page = await context.newPage();
     await signIn(page, 'desk.jateng', DEMO_PASSWORD);
     await page.getByRole('navigation', { name: 'Navigasi utama' }).getByRole('link', { name: 'Wilayah' }).click();
@@ -59,7 +50,7 @@ describe('Wilayah (region browser)', () => {
   });
 
   it('keeps a district user (camat.bayat) inside Bayat', async () => {
-    const context = await newContext(browser, server.url);
+    const context = await newContext(env.browser, env.server.url);
     const page = await context.newPage();
     await signIn(page, 'camat.bayat', DEMO_PASSWORD);
     await page.goto('/wilayah/33.10.05');

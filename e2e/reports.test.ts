@@ -1,25 +1,17 @@
-import { request as playwrightRequest, type APIRequestContext, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoSeriousAxeViolations, launchBrowser, newContext, screenshot, signIn } from './support/browser';
-import { DEMO_PASSWORD, startServer, type RunningServer } from './support/server';
+import { request as playwrightRequest, type APIRequestContext, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectNoSeriousAxeViolations, newContext, screenshot, signIn } from './support/browser';
+import { DEMO_PASSWORD, useServerAndBrowser } from './support/server';
 
-let server: RunningServer;
-let browser: Browser;
+const env = useServerAndBrowser();
 const TOKEN = `e2e${Date.now().toString(36)}`;
 const TITLE = `Amplop dibagikan dekat balai desa ${TOKEN}`;
 let reportId = '';
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
-/** An API session of a demo user (cookie + CSRF), for checks from outside the browser. */
+/** An API session of a demo user (cookie + CSRF), for checks from outside the env.browser. */
 async function apiAs(username: string): Promise<{ api: APIRequestContext; csrf: string }> {
-  const api = await playwrightRequest.newContext({ baseURL: server.url });
+  const api = await playwrightRequest.newContext({ baseURL: env.server.url });
   const res = await api.post('/api/auth/login', { data: { username, password: DEMO_PASSWORD } });
   expect(res.status()).toBe(200);
   const body = (await res.json()) as { user: { csrfToken: string } };
@@ -41,7 +33,7 @@ function timelineText(page: Page): Promise<string> {
 
 describe('field reporting, triage and the report page', () => {
   it('(a) files a report offline on a 360 px phone, sends it once when the signal returns, even when the first answer is lost', async () => {
-    const context = await newContext(browser, server.url, { width: 360, height: 780, bypassCSP: true });
+    const context = await newContext(env.browser, env.server.url, { width: 360, height: 780, bypassCSP: true });
     const page = await context.newPage();
     await signIn(page, 'bhabin.bayat', DEMO_PASSWORD);
     const nav = page.getByRole('navigation', { name: 'Navigasi', exact: true });
@@ -118,7 +110,7 @@ describe('field reporting, triage and the report page', () => {
 
   it('(b) the Panwascam triages it with the keyboard: verify → assign Bawaslu → escalate → resolve, all on the timeline', async () => {
     expect(reportId).not.toBe('');
-    const context = await newContext(browser, server.url, { width: 1366, height: 900, bypassCSP: true });
+    const context = await newContext(env.browser, env.server.url, { width: 1366, height: 900, bypassCSP: true });
     const page = await context.newPage();
     await signIn(page, 'panwascam.bayat', DEMO_PASSWORD);
     const nav = page.getByRole('navigation', { name: 'Navigasi utama' });
@@ -195,8 +187,8 @@ describe('field reporting, triage and the report page', () => {
     expect(created.status()).toBe(201);
     await api.dispose();
 
-    const ctxA = await newContext(browser, server.url);
-    const ctxB = await newContext(browser, server.url);
+    const ctxA = await newContext(env.browser, env.server.url);
+    const ctxB = await newContext(env.browser, env.server.url);
     const a = await ctxA.newPage();
     const b = await ctxB.newPage();
     await Promise.all([signIn(a, 'panwascam.bayat', DEMO_PASSWORD), signIn(b, 'kapolsek.bayat', DEMO_PASSWORD)]);
@@ -222,7 +214,7 @@ describe('field reporting, triage and the report page', () => {
   });
 
   it('(d) a field officer of another district cannot open the report', async () => {
-    const context = await newContext(browser, server.url, { width: 360, height: 780 });
+    const context = await newContext(env.browser, env.server.url, { width: 360, height: 780 });
     const page = await context.newPage();
     await signIn(page, 'bhabin.cawas', DEMO_PASSWORD);
     await page.goto(`/laporan/${reportId}`);

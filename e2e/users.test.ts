@@ -1,23 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, signIn } from './support/browser';
-import { DEMO_PASSWORD, startServer, type RunningServer } from './support/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { newContext, screenshot, signIn } from './support/browser';
+import { DEMO_PASSWORD, useServerAndBrowser } from './support/server';
 
-let server: RunningServer;
-let browser: Browser;
+const env = useServerAndBrowser();
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 async function adminPage(): Promise<Page> {
-  const context = await newContext(browser, server.url);
+  const context = await newContext(env.browser, env.server.url);
   const page = await context.newPage();
-  await signIn(page, 'admin', server.adminPassword);
+  await signIn(page, 'admin', env.server.adminPassword);
   return page;
 }
 
@@ -64,7 +56,7 @@ describe('Pengguna (user administration)', () => {
     await screenshot(page, 'user-created-code');
 
     // the officer, on their own phone
-    const officer = await (await newContext(browser, server.url, { width: 360, height: 740 })).newPage();
+    const officer = await (await newContext(env.browser, env.server.url, { width: 360, height: 740 })).newPage();
     await officer.goto('/');
     await officer.getByRole('button', { name: 'Masuk pertama kali dengan kode sekali pakai' }).click();
     await officer.getByLabel('Nama pengguna').fill('bhabin.uji');
@@ -141,7 +133,7 @@ describe('Pengguna (user administration)', () => {
   });
 
   it('disables a user: their open session stops working at once', async () => {
-    const officer = await (await newContext(browser, server.url)).newPage();
+    const officer = await (await newContext(env.browser, env.server.url)).newPage();
     await signIn(officer, 'bhabin.cawas', DEMO_PASSWORD);
 
     const page = await adminPage();
@@ -181,7 +173,7 @@ describe('Pengguna (user administration)', () => {
     await page.getByRole('button', { name: 'Ya, reset' }).click();
     const code = (await page.getByTestId('one-time-code').innerText()).trim();
 
-    const officer = await (await newContext(browser, server.url)).newPage();
+    const officer = await (await newContext(env.browser, env.server.url)).newPage();
     await officer.goto('/');
     await officer.getByLabel('Nama pengguna').fill('kapolsek.bayat');
     await officer.getByLabel('Kata sandi').fill(DEMO_PASSWORD);

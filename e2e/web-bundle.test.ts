@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './support/server';
+import { ROOT } from './support/paths';
 
 const DIST = path.join(ROOT, 'packages/web/dist');
 

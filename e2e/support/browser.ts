@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { ROOT } from './server';
+import { ROOT } from './paths';
 
 export const SCREENSHOTS = path.join(ROOT, 'e2e/screenshots');
 

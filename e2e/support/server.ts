@@ -2,9 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { launchBrowser } from './browser';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+import { ROOT } from './paths';
+
+export { ROOT };
 export const DEMO_PASSWORD = 'demo-sinergi';
 
 export interface RunningServer {
@@ -80,4 +84,20 @@ export async function startServer(): Promise<RunningServer> {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   return { url, adminPassword, stop };
+}
+
+/**
+ * The per-file fixture of the browser tests: a server started from the seeded template and a
+ * Chromium, both ready before the file's tests and stopped after them.
+ */
+export function useServerAndBrowser(): { server: RunningServer; browser: Browser } {
+  const env = {} as { server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    [env.server, env.browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }
