@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql as dsql, type SQL } from 'drizzle-orm';
 import type { DbHandle, Executor } from '../client.js';
 import { auditLog } from '../schema.js';
+import { insertByUnnest } from './bulk.js';
 
 export interface AuditEntry {
   actorId: string | null;
@@ -20,7 +21,9 @@ export interface AuditEntry {
 export async function insertAudit(ex: Executor, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
   if (list.length === 0) return;
-  await ex.insert(auditLog).values(
+  await insertByUnnest(
+    ex,
+    auditLog,
     list.map((e) => ({
       provinceCode: e.regionCode && e.regionCode !== '*' ? e.regionCode.slice(0, 2) : '00',
       actorId: e.actorId,

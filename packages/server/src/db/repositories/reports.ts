@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { organisations, outbox, reportAttachments, reportEvents, reports } from '../schema.js';
+import { insertByUnnest } from './bulk.js';
 import { inScope, toTextArray } from './scope.js';
 
 /** Every column but the generated search vector (never needed in Node, and heavy to decode). */
@@ -27,18 +28,29 @@ export async function findReportByReceipt(ex: Executor, receiptCode: string): Pr
   return row ?? null;
 }
 
-/** Insert new reports and return them as stored (one statement per batch). */
+/**
+ * Insert new reports (one statement per batch) and return them as stored: every value is
+ * known here (the writer sets the timestamps), so nothing is read back.
+ */
 export async function insertReportRows(ex: Executor, rows: NewReportRow[]): Promise<ReportRow[]> {
   if (rows.length === 0) return [];
-  return ex.insert(reports).values(rows).returning(REPORT_COLUMNS);
+  await insertByUnnest(ex, reports, rows);
+  return rows.map((row) => {
+    const stored: Record<string, unknown> = {};
+    for (const key of Object.keys(REPORT_COLUMNS)) stored[key] = (row as Record<string, unknown>)[key] ?? null;
+    stored.version = row.version ?? 1;
+    stored.possibleDuplicateOf = row.possibleDuplicateOf ?? [];
+    stored.confidential = row.confidential ?? false;
+    return stored as ReportRow;
+  });
 }
 
 export async function insertReportEvents(ex: Executor, rows: NewReportEventRow[]): Promise<void> {
-  if (rows.length) await ex.insert(reportEvents).values(rows);
+  await insertByUnnest(ex, reportEvents, rows);
 }
 
 export async function insertOutbox(ex: Executor, rows: NewOutboxRow[]): Promise<void> {
-  if (rows.length) await ex.insert(outbox).values(rows);
+  await insertByUnnest(ex, outbox, rows);
 }
 
 /** Recent reports that could describe the same event: same regencies and categories, within the time window. */
