@@ -198,6 +198,23 @@ describe.each(BACKENDS)('public channel on %s', (backend) => {
     expect(fresh.statusCode).toBe(201);
   });
 
+  it('lets a citizen find the village by name without an account, and answers bad queries with a 4xx', async () => {
+    const ip = nextIp();
+    const res = await inject(ip, { method: 'GET', url: '/api/public/regions?q=Jambakan&limit=5' });
+    expect(res.statusCode).toBe(200);
+    const items = (res.json() as { items: { code: string; name: string; level: string }[] }).items;
+    expect(items.map((r) => r.code)).toContain('33.10.04.2002');
+    expect(Object.keys(items[0]!).sort()).toEqual(['childCount', 'code', 'inScope', 'level', 'name', 'parentCode']);
+    const children = await inject(ip, { method: 'GET', url: `/api/public/regions?parent=${BAYAT}&limit=100` });
+    expect(children.statusCode).toBe(200);
+    expect((children.json() as { items: { code: string }[] }).items.map((r) => r.code)).toEqual(villages);
+    const unknown = await inject(ip, { method: 'GET', url: '/api/public/regions?parent=99.99', headers: { 'accept-language': 'id' } });
+    expect(unknown.statusCode).toBe(404);
+    const bad = await inject(ip, { method: 'GET', url: '/api/public/regions?limit=100000' });
+    expect(bad.statusCode).toBe(400);
+    expect((bad.json() as { error: { fields: { path: string }[] } }).error.fields[0]!.path).toBe('limit');
+  });
+
   it('keeps its secret in the database so a restarted instance accepts earlier challenges', async () => {
     const ip = nextIp();
     const pow = await solved(ip);

@@ -17,13 +17,39 @@ const UserImportPage = lazy(() => import('./features/admin-users/user-import').t
 const UserDetailPage = lazy(() => import('./features/admin-users/user-detail').then((m) => ({ default: m.UserDetailPage })));
 const RegionBrowser = lazy(() => import('./features/regions/region-browser').then((m) => ({ default: m.RegionBrowser })));
 const TriageBoard = lazy(() => import('./features/triage/triage-board').then((m) => ({ default: m.TriageBoard })));
+const PublicReportPage = lazy(() => import('./features/public/public-report-page').then((m) => ({ default: m.PublicReportPage })));
+const PublicStatusPage = lazy(() => import('./features/public/public-status-page').then((m) => ({ default: m.PublicStatusPage })));
 const ReportPage = lazy(() => import('./features/report-page/report-page').then((m) => ({ default: m.ReportPage })));
 
 export function App() {
+  const [location] = useLocation();
+  // the public pages need no account: a citizen reports and follows a receipt code
+  if (location === '/publik' || location.startsWith('/publik/')) return <PublicRoutes />;
   return (
     <AuthProvider>
       <Gate />
     </AuthProvider>
+  );
+}
+
+function PublicRoutes() {
+  const { t } = useTranslation();
+  const [location] = useLocation();
+  useEffect(() => {
+    document.title = `${t(location.startsWith('/publik/status') ? 'public.statusTitle' : 'public.title')} · Sinergi`;
+  }, [location, t]);
+  return (
+    <Suspense fallback={<Loading />}>
+      <Switch>
+        <Route path="/publik/status">
+          <PublicStatusPage code={null} />
+        </Route>
+        <Route path="/publik/status/:code">{(params) => <PublicStatusPage code={params.code} />}</Route>
+        <Route>
+          <PublicReportPage />
+        </Route>
+      </Switch>
+    </Suspense>
   );
 }
 

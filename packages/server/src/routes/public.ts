@@ -1,4 +1,4 @@
-import { ZErrorResponse, ZPowChallenge, ZReportReceipt, ZReportStatus, publicReportCreateSchema } from '@sinergi/domain';
+import { ZErrorResponse, ZPowChallenge, ZRegionList, ZRegionListQuery, ZReportReceipt, ZReportStatus, publicReportCreateSchema } from '@sinergi/domain';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,6 +12,8 @@ import {
   submitPublicReport,
   type PublicReportsDeps,
 } from '../services/public-reports.service.js';
+import { listRegions } from '../services/regions.service.js';
+import { SYSTEM_ACTOR } from '../services/context.js';
 import { resolveServerSecret } from '../services/server-secret.js';
 import { reportsDeps } from './reports.js';
 
@@ -95,6 +97,25 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const receipt = await submitPublicReport(deps(), request.body, { now: app.deps.now(), ip: request.ip });
       return reply.status(receipt.duplicate ? 200 : 201).send(receipt);
+    },
+  );
+
+  // Region names and codes are public master data (Kemendagri); a citizen picks the village
+  // of the event without an account. Nothing else of a region (counts, scores) is exposed here.
+  app.get(
+    '/api/public/regions',
+    {
+      config: { public: true, rateLimit: { max: config.publicMaxPerHour * 60, timeWindow: '1 hour', errorResponseBuilder: () => tooMany('ip') } },
+      schema: {
+        tags: ['public'],
+        summary: 'Region names and codes for the public form: children of a region (parent=CODE) or a search by name/code (q=TEXT), whole country',
+        querystring: ZRegionListQuery,
+        response: { 200: ZRegionList, 400: ZErrorResponse, 404: ZErrorResponse, 429: ZErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'public, max-age=3600');
+      return listRegions(app.deps.regions, { actor: SYSTEM_ACTOR, ip: request.ip, now: app.deps.now() }, request.query);
     },
   );
 

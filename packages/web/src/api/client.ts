@@ -64,6 +64,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Do not treat a 401 as a lost session (sign-in forms, the first /me). */
   isAuthProbe?: boolean;
+  /** Extra request headers (e.g. the public form's x-device-id). */
+  headers?: Record<string, string>;
 }
 
 function buildUrl(path: string, query?: Query): string {
@@ -78,7 +80,7 @@ function buildUrl(path: string, query?: Query): string {
 
 /** Send one request and return the parsed JSON (undefined for 204). */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': language };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json', 'accept-language': language };
   let body: BodyInit | undefined;
   if (options.body instanceof FormData) {
     body = options.body; // the browser sets the multipart boundary

@@ -19,7 +19,7 @@ export interface ReportCreateInput {
 }
 
 /** GET /api/reports/:id: the report, its timeline, what the caller may do, and its version. */
-export type ReportDetail = TReport & { timeline: TReportEvent[] };
+export type ReportDetail = TReport & { timeline: TReportEvent[]; publicContact?: { name?: string; phone?: string } };
 
 export interface ReportListQuery {
   region?: string;

@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useFocusInvalid } from '../../lib/hooks';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
 import { api, ApiError } from '../../api';
 import { ErrorAlert, Notice, TextField } from '../../ui';
 import { DemoBadge } from '../shell/demo-badge';
@@ -38,6 +39,9 @@ export function LoginPage({ reason }: { reason: 'none' | 'expired' | 'loggedOut'
               {t('auth.backToLogin')}
             </button>
           )}
+        </p>
+        <p className="login-switch">
+          <Link href="/publik">{t('public.loginLink')}</Link>
         </p>
       </main>
     </div>

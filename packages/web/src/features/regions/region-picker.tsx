@@ -2,7 +2,7 @@ import type { TRegion } from '@sinergi/domain';
 import { NATIONAL_SCOPE, isRegionCodeShape } from '../../lib/domain';
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
+import { api, type Page } from '../../api';
 import { useDebounced } from '../../lib/hooks';
 import { useLevelLabel } from '../shell/labels';
 import { useRegionDetails } from './region-cache';
@@ -18,13 +18,15 @@ interface RegionPickerProps {
   allowNational?: boolean;
   /** Pick exactly one region (filters), instead of a list (scopes). */
   single?: boolean;
+  /** Where to search (default: the signed-in user's regions; the public form passes its own). */
+  search?: (query: { q: string; limit: number }, signal: AbortSignal) => Promise<Page<TRegion>>;
 }
 
 /**
  * Pick regions by searching names or codes (a combobox with a listbox of matches). The
  * search only finds regions inside the signed-in user's own scope.
  */
-export function RegionPicker({ label, name, value, onChange, error, hint, allowNational = false, single = false }: RegionPickerProps) {
+export function RegionPicker({ label, name, value, onChange, error, hint, allowNational = false, single = false, search }: RegionPickerProps) {
   const { t } = useTranslation();
   const levelLabel = useLevelLabel();
   const base = `rp-${useId().replace(/:/g, '')}-${name}`;
@@ -34,7 +36,9 @@ export function RegionPicker({ label, name, value, onChange, error, hint, allowN
   const [results, setResults] = useState<TRegion[]>([]);
   const [searching, setSearching] = useState(false);
   const q = useDebounced(text.trim(), 250);
-  const details = useRegionDetails(value);
+  // with a custom search there may be no session to look names up with: remember picked names
+  const details = useRegionDetails(search ? [] : value);
+  const [pickedNames, setPickedNames] = useState<Record<string, string>>({});
   const isNational = value.includes(NATIONAL_SCOPE);
 
   useEffect(() => {
@@ -44,7 +48,7 @@ export function RegionPicker({ label, name, value, onChange, error, hint, allowN
     }
     const controller = new AbortController();
     setSearching(true);
-    api.regions({ q, limit: 20 }, controller.signal).then(
+    (search ?? ((query, signal) => api.regions(query, signal)))({ q, limit: 20 }, controller.signal).then(
       (page) => {
         setResults(page.items);
         setActive(page.items.length ? 0 : -1);
@@ -61,6 +65,8 @@ export function RegionPicker({ label, name, value, onChange, error, hint, allowN
   }, [q]);
 
   function add(code: string) {
+    const picked = results.find((r) => r.code === code);
+    if (picked) setPickedNames((names) => ({ ...names, [code]: picked.name }));
     if (single) onChange([code]);
     else if (!value.includes(code)) onChange([...value.filter((c) => c !== NATIONAL_SCOPE), code]);
     setText('');
@@ -97,7 +103,7 @@ export function RegionPicker({ label, name, value, onChange, error, hint, allowN
       {value.length ? (
         <ul className="chips" aria-label={t('regions.selected')}>
           {value.map((code) => {
-            const name = code === NATIONAL_SCOPE ? t('regions.national') : details.get(code)?.name;
+            const name = code === NATIONAL_SCOPE ? t('regions.national') : (details.get(code)?.name ?? pickedNames[code]);
             return (
               <li key={code} className="chip">
                 <span>

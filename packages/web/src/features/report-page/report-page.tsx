@@ -232,6 +232,15 @@ function ReportFacts({ report }: { report: ReportDetail }) {
             {report.reporter && report.confidential ? <span className="muted"> · {t('reportPage.confidentialShown')}</span> : null}
           </dd>
         </div>
+        {report.publicContact ? (
+          <div>
+            <dt>{t('reportPage.publicContact')}</dt>
+            <dd>
+              {[report.publicContact.name, report.publicContact.phone].filter(Boolean).join(' · ')}
+              <span className="muted"> · {t('reportPage.confidentialShown')}</span>
+            </dd>
+          </div>
+        ) : null}
         {report.receiptCode ? (
           <div>
             <dt>{t('report.receipt')}</dt>

@@ -16,7 +16,7 @@ export function LanguageSwitch({ compact = false }: { compact?: boolean }) {
           lang={lang}
           className="lang-option"
           aria-pressed={i18n.language === lang}
-          aria-label={compact ? NAMES[lang] : undefined}
+          aria-label={compact ? `${SHORT[lang]} (${NAMES[lang]})` : undefined}
           onClick={() => changeLanguage(lang)}
         >
           {compact ? SHORT[lang] : NAMES[lang]}
