@@ -328,5 +328,8 @@ describe('alert lifecycle', () => {
     expect(nextAlertStatus('closed', 'reopen')).toBe('open');
     expect(nextAlertStatus('open', 'reopen')).toBeNull();
     expect(nextAlertStatus('acknowledged', 'comment')).toBe('acknowledged');
+    expect(nextAlertStatus('open', 'act')).toBe('acknowledged');
+    expect(nextAlertStatus('acknowledged', 'act')).toBe('acknowledged');
+    expect(nextAlertStatus('closed', 'act')).toBeNull();
   });
 });

@@ -41,8 +41,8 @@ export const ZAlertStatus = z.enum(ALERT_STATUSES);
 /** The type of `ZAlertStatus`. */
 export type TAlertStatus = z.infer<typeof ZAlertStatus>;
 
-/** What a desk can do with an alert. */
-export const ALERT_ACTIONS = ['acknowledge', 'close', 'reopen', 'comment'] as const;
+/** What a desk can do with an alert. `act` records an action taken on the ground (what was done, in the comment). */
+export const ALERT_ACTIONS = ['acknowledge', 'act', 'close', 'reopen', 'comment'] as const;
 /** One of `ALERT_ACTIONS`, as a field. */
 export const ZAlertActionKind = z.enum(ALERT_ACTIONS);
 /** The type of `ZAlertActionKind`. */
@@ -123,6 +123,9 @@ export function nextAlertStatus(status: TAlertStatus, action: TAlertActionKind):
       return status;
     case 'acknowledge':
       return status === 'open' ? 'acknowledged' : null;
+    case 'act':
+      // acting on an alert acknowledges it; a closed alert must be reopened first
+      return status === 'closed' ? null : 'acknowledged';
     case 'close':
       return status === 'closed' ? null : 'closed';
     case 'reopen':

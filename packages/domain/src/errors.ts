@@ -55,6 +55,7 @@ export const FIELD_MESSAGES: Record<string, { id: string; en: string }> = {
   'password.too_short': { id: 'Kata sandi minimal 10 karakter.', en: 'The password needs at least 10 characters.' },
   'username.invalid': { id: 'Nama pengguna hanya huruf kecil, angka, titik, garis bawah atau tanda hubung (3–64 karakter).', en: 'Username: lowercase letters, digits, dot, underscore or hyphen (3–64 characters).' },
   'scope.required': { id: 'Isi minimal satu wilayah cakupan, atau "*" untuk seluruh Indonesia.', en: 'Give at least one scope region, or "*" for the whole country.' },
+  'comment.required': { id: 'Tuliskan keterangan (apa yang dilakukan atau dicatat).', en: 'Write a note (what was done or observed).' },
   'role.unknown': { id: 'Peran tidak dikenal.', en: 'Unknown role.' },
   'pillar.unknown': { id: 'Pilar/instansi tidak dikenal.', en: 'Unknown pillar or agency.' },
   'time.future': { id: 'Waktu tidak boleh lebih dari 10 menit di masa depan.', en: 'The time cannot be more than 10 minutes in the future.' },

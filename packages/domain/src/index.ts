@@ -16,3 +16,4 @@ export * from './vulnerability.js';
 export * from './alerts.js';
 export * from './cap.js';
 export * from './risk-api.js';
+export * from './alerts-api.js';

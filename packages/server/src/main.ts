@@ -9,6 +9,8 @@ import { ElectionStore } from './services/elections.service.js';
 import { createReportWriter, escalateOverdueReports } from './services/reports.service.js';
 import { createAttachmentStore } from './storage/index.js';
 import { startRiskIndexJob } from './jobs/risk-index.js';
+import { startAlertJob } from './jobs/alerts.js';
+import { alertHooks } from './services/alerts.service.js';
 
 /** `npm start`: open the database, bring it up to date, load the demo, listen. */
 async function main(): Promise<void> {
@@ -44,7 +46,10 @@ async function main(): Promise<void> {
   }, 30_000);
   housekeeping.unref();
   // the vulnerability index: apply queued report changes to the region chains every 500 ms
-  const riskIndex = startRiskIndexJob({ handle, now: () => new Date(), onError: (error) => app.log.error({ err: error }, 'index update failed') });
+  // with the early-warning rules: level rises and severity-4 reports commit with the states they come from
+  const riskIndex = startRiskIndexJob({ handle, now: () => new Date(), hooks: alertHooks({ regions, elections }), onError: (error) => app.log.error({ err: error }, 'index update failed') });
+  // stage boundaries and report spikes: every minute
+  const alertJob = startAlertJob({ deps: { handle, regions, elections }, now: () => new Date(), onError: (error) => app.log.error({ err: error }, 'alert check failed') });
 
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const counts = regions.countByLevel();
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
     clearInterval(sealer);
     clearInterval(housekeeping);
     await riskIndex.stop();
+    await alertJob.stop();
     await app.close();
     await sealAuditLog(handle).catch(() => 0);
     await handle.close();

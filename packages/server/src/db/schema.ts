@@ -460,3 +460,68 @@ export const riskDeltas = pgTable(
   },
   (t) => [primaryKey({ columns: [t.provinceCode, t.id] }), index('risk_deltas_id_idx').on(t.id)],
 );
+
+// ───────────────────────────── Early-warning alerts (issue #5) ─────────────────────────────
+
+/**
+ * Early-warning alerts and per-desk summary notices (docs/vulnerability-index.md §7). The id is
+ * deterministic (`alertIdOf`: kind, region or desk, instant). `dedupe_key` names the cause
+ * (`severity4:<report>`, `level_rise:<region>:<level>`, `spike:<region>`, `stage_summary:<desk>:<boundary>`)
+ * and is unique per province, so the same cause never raises twice; for level rises and spikes
+ * it is cleared when the alert is closed, so a later episode of the same cause can alert again.
+ * Written in the same transaction as its `outbox` row (topic alert.raised).
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    provinceCode: text('province_code').notNull(),
+    id: text('id').notNull(),
+    kind: text('kind').notNull(), // ALERT_KINDS
+    status: text('status').notNull(), // ALERT_STATUSES
+    regionCode: text('region_code').notNull(),
+    electionId: uuid('election_id'),
+    stageCode: text('stage_code'),
+    level: text('level'),
+    previousLevel: text('previous_level'),
+    score: doublePrecision('score'),
+    severity: smallint('severity'),
+    category: text('category'),
+    cause: jsonb('cause').notNull(), // {id, en}
+    reportIds: uuid('report_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    channels: text('channels').array().notNull(),
+    isProvisional: boolean('is_provisional').notNull(),
+    isDemo: boolean('is_demo').notNull().default(false),
+    deskId: text('desk_id'),
+    changes: jsonb('changes'),
+    spike: jsonb('spike'),
+    dedupeKey: text('dedupe_key'),
+    createdAt: tstz('created_at').notNull(),
+    updatedAt: tstz('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provinceCode, t.id] }),
+    uniqueIndex('alerts_dedupe_idx').on(t.provinceCode, t.dedupeKey),
+    index('alerts_id_idx').on(t.id),
+    index('alerts_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('alerts_region_idx').on(t.regionCode.op('text_pattern_ops')),
+  ],
+);
+
+/** The timeline of an alert: raised, upgraded (verified), and every desk action with its comment. */
+export const alertEvents = pgTable(
+  'alert_events',
+  {
+    provinceCode: text('province_code').notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    alertId: text('alert_id').notNull(),
+    at: tstz('at').notNull(),
+    actorId: uuid('actor_id'),
+    actorName: text('actor_name'),
+    action: text('action').notNull(), // raise | upgrade | acknowledge | act | close | reopen | comment
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    comment: text('comment'),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.id] }), index('alert_events_alert_idx').on(t.alertId, t.id)],
+);

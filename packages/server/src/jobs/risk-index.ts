@@ -1,9 +1,11 @@
 import type { DbHandle } from '../db/client.js';
-import { applyPendingRiskDeltas, type RiskJobResult } from '../services/risk.service.js';
+import { applyPendingRiskDeltas, type RiskHooks, type RiskJobResult } from '../services/risk.service.js';
 
 export interface RiskIndexJobOptions {
   handle: DbHandle;
   now: () => Date;
+  /** The early-warning rules (alerts.service `alertHooks`), run in each batch's transaction. */
+  hooks?: RiskHooks;
   /** How often the queue is drained; a report reaches its region chain within about this long after commit. */
   intervalMs?: number;
   onError?: (error: unknown) => void;
@@ -19,7 +21,7 @@ export function startRiskIndexJob(options: RiskIndexJobOptions): { stop(): Promi
   let running: Promise<void> | null = null;
   const tick = () => {
     if (running) return;
-    running = applyPendingRiskDeltas({ handle: options.handle }, options.now().getTime())
+    running = applyPendingRiskDeltas({ handle: options.handle, ...(options.hooks ? { hooks: options.hooks } : {}) }, options.now().getTime())
       .then((result) => options.onRun?.(result))
       .catch((error: unknown) => options.onError?.(error))
       .finally(() => {

@@ -42,7 +42,7 @@ import {
   type TStructuralImportResult,
   type TStructuralResult,
 } from '@sinergi/domain';
-import type { DbHandle, Executor } from '../db/client.js';
+import type { DbHandle, Executor, Tx } from '../db/client.js';
 import { insertAudit } from '../db/repositories/audit.js';
 import { getMeta, setMeta } from '../db/repositories/meta.js';
 import {
@@ -63,6 +63,7 @@ import {
   upsertStructuralScores,
   type IndexReportRow,
   type ReportFacts,
+  type RiskDeltaRow,
   type StructuralRow,
 } from '../db/repositories/risk.js';
 import { AppError, fieldError } from '../errors.js';
@@ -195,6 +196,25 @@ function deltasByRegion(rows: readonly { reportId: string; before: ReportFacts |
   return out;
 }
 
+/** What the index job hands to the early-warning rules after applying one batch, inside its transaction. */
+export interface AppliedBatch {
+  rows: readonly RiskDeltaRow[];
+  /** Each touched region's state before the batch (absent: no state yet). */
+  before: ReadonlyMap<string, { atMs: number; sum: number }>;
+  /** Each touched region's state after the batch. */
+  after: ReadonlyMap<string, { atMs: number; sum: number }>;
+  config: TIndexConfig;
+  nowMs: number;
+}
+
+/** Hooks the early-warning rules attach to the index job (jobs/risk-index.ts wires them). */
+export interface RiskHooks {
+  /** After a batch of deltas is applied, in the same transaction (alerts commit with the states). */
+  afterApply?: (tx: Tx, batch: AppliedBatch) => Promise<void>;
+  /** Before a rebuild drops the queued deltas it has read, in its transaction (severity-4 alerts must not be lost). */
+  beforeClear?: (tx: Tx, rows: readonly RiskDeltaRow[], config: TIndexConfig, nowMs: number) => Promise<void>;
+}
+
 export interface RiskJobResult {
   applied: number;
   regions: number;
@@ -207,7 +227,7 @@ export interface RiskJobResult {
  * configuration in force differs from the one the states were built with, rebuild instead.
  * One runner at a time per database (advisory lock); a second one returns at once.
  */
-export async function applyPendingRiskDeltas(deps: { handle: DbHandle }, nowMs: number, batch = 5000): Promise<RiskJobResult> {
+export async function applyPendingRiskDeltas(deps: { handle: DbHandle; hooks?: RiskHooks }, nowMs: number, batch = 5000): Promise<RiskJobResult> {
   const configs = await loadIndexConfigs(deps.handle.db);
   const config = selectIndexConfig(configs, nowMs);
   const total: RiskJobResult = { applied: 0, regions: 0, rebuilt: false };
@@ -228,6 +248,11 @@ export async function applyPendingRiskDeltas(deps: { handle: DbHandle }, nowMs: 
       });
       await upsertDynamicStates(tx, next);
       await deleteRiskDeltas(tx, rows);
+      if (deps.hooks?.afterApply) {
+        const before = new Map<string, { atMs: number; sum: number }>();
+        for (const [code, st] of states) before.set(code, { atMs: st.atMs, sum: st.sum });
+        await deps.hooks.afterApply(tx, { rows, before, after: new Map(next.map((n) => [n.regionCode, { atMs: n.atMs, sum: n.sum }])), config, nowMs });
+      }
       return { applied: rows.length, regions: next.length, needsRebuild: false, busy: false };
     });
     if (step.needsRebuild) {
@@ -264,7 +289,7 @@ function isSerializationFailure(error: unknown): boolean {
  * so changes committed meanwhile stay queued and are applied on top. The configuration is the
  * one in force at `asOfMs`. Retries when a concurrent job commit makes the snapshot stale.
  */
-export async function rebuildRiskIndex(deps: { handle: DbHandle }, asOfMs: number, progress?: (reports: number) => void): Promise<RebuildResult> {
+export async function rebuildRiskIndex(deps: { handle: DbHandle; hooks?: RiskHooks }, asOfMs: number, progress?: (reports: number) => void): Promise<RebuildResult> {
   const configs = await loadIndexConfigs(deps.handle.db);
   const config = selectIndexConfig(configs, asOfMs);
   for (let attempt = 1; ; attempt++) {
@@ -290,6 +315,10 @@ export async function rebuildRiskIndex(deps: { handle: DbHandle }, asOfMs: numbe
           for (const c of contributions) {
             const value = c.amount * 2 ** -((anchor - c.atMs) / h);
             for (const code of regionChainOf(c.regionCode)) sums.set(code, (sums.get(code) ?? 0) + value);
+          }
+          if (deps.hooks?.beforeClear) {
+            const pending = await findPendingRiskDeltas(tx, 1_000_000);
+            if (pending.length > 0) await deps.hooks.beforeClear(tx, pending, config, asOfMs);
           }
           await deleteAllDynamicStates(tx);
           await upsertDynamicStates(
@@ -370,6 +399,54 @@ function villagesOf(regions: RegionStore, code: string): number {
 
 function exposureOf(regions: RegionStore, code: string, config: TIndexConfig) {
   return computeExposure({ villages: villagesOf(regions, code) }, config);
+}
+
+/** A region's score and level as the early-warning rules compare them. */
+export interface RegionLevel {
+  score: number;
+  level: TRiskItem['level'];
+  stageCode: string | null;
+}
+
+/**
+ * Scores and levels of regions for given dynamic raws at `atMs`, with the structural parts as
+ * stored (one query per province) and the stage in force at `stageAtMs` (default `atMs`; the
+ * stage-boundary rule passes the instant before the boundary to compare weights).
+ */
+export async function levelsOf(
+  ex: Executor,
+  deps: Omit<RiskDeps, 'handle'>,
+  raws: ReadonlyMap<string, number>,
+  atMs: number,
+  config: TIndexConfig,
+  stageAtMs = atMs,
+): Promise<Map<string, RegionLevel>> {
+  const out = new Map<string, RegionLevel>();
+  const byProvince = new Map<string, string[]>();
+  for (const code of raws.keys()) {
+    const p = code.slice(0, 2);
+    const list = byProvince.get(p) ?? [];
+    list.push(code);
+    byProvince.set(p, list);
+  }
+  for (const [province, codes] of byProvince) {
+    const structural = structuralResolver(await findStructuralFor(ex, province), deps.regions, config);
+    for (const code of codes) {
+      if (!deps.regions.has(code)) continue;
+      const stageCode = deps.elections.stageAt(new Date(stageAtMs), code).stageCode;
+      const c = computeRegionIndex({
+        regionCode: code,
+        asOfMs: atMs,
+        config,
+        structural: structural(code),
+        dynamic: { raw: raws.get(code) ?? 0 },
+        counts: { villages: villagesOf(deps.regions, code) },
+        stage: stageCode,
+      });
+      out.set(code, { score: c.score, level: c.level, stageCode });
+    }
+  }
+  return out;
 }
 
 // ─────────────────────────────── read side ───────────────────────────────
