@@ -110,6 +110,11 @@ export const FIELD_MESSAGES: Record<string, { id: string; en: string }> = {
   'channel.id_invalid': { id: 'Id kanal: huruf kecil, angka, garis bawah atau tanda hubung (3–64 karakter).', en: 'Channel id: lowercase letters, digits, underscores or hyphens (3–64 characters).' },
   'channel.region_level': { id: 'Wilayah kanal harus kabupaten/kota (contoh: 33.10).', en: 'The channel region must be a regency or city (e.g. 33.10).' },
   'channel.secret_short': { id: 'Rahasia kanal minimal 16 karakter.', en: 'The channel secret needs at least 16 characters.' },
+  'webhook.url_invalid': { id: 'Alamat webhook harus URL http(s) tanpa nama pengguna/kata sandi.', en: 'The webhook address must be an http(s) URL without user name or password.' },
+  'webhook.topics_required': { id: 'Pilih minimal satu topik.', en: 'Choose at least one topic.' },
+  'webhook.topic_unknown': { id: 'Topik tidak dikenal: {0}.', en: 'Unknown topic: {0}.' },
+  'webhook.secret_short': { id: 'Rahasia webhook minimal 16 karakter.', en: 'The webhook secret needs at least 16 characters.' },
+  'notification.id_invalid': { id: 'Id notifikasi tidak valid.', en: 'Invalid notification id.' },
   'inbound.empty': { id: 'Tidak ada pesan dalam kiriman.', en: 'The request holds no message.' },
 };
 

@@ -8,5 +8,9 @@ export const ZHealth = z.object({
   regions: z.number().int().describe('regions loaded in memory'),
   demo: z.boolean(),
   time: z.string(),
+  delivery: z.object({
+    email: z.boolean().describe('false: no SMTP server configured (SINERGI_SMTP_URL), e-mail notices are not sent'),
+    live: z.boolean().describe('this instance is listening for database notifications (SSE fed)'),
+  }),
 });
 export type THealth = z.infer<typeof ZHealth>;

@@ -17,3 +17,4 @@ export * from './alerts.js';
 export * from './cap.js';
 export * from './risk-api.js';
 export * from './alerts-api.js';
+export * from './notifications.js';

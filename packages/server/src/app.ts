@@ -22,8 +22,11 @@ import { electionRoutes } from './routes/elections.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { regionRoutes } from './routes/regions.js';
 import { reportRoutes } from './routes/reports.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { riskRoutes } from './routes/risk.js';
+import { streamRoutes } from './routes/stream.js';
 import { userRoutes } from './routes/users.js';
+import { LiveEvents } from './services/live-events.js';
 import type { AppDeps } from './types.js';
 import './types.js';
 
@@ -49,6 +52,12 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('deps', deps);
+  // live updates: this instance's LISTEN on the database, fanned out to its SSE streams
+  const live = new LiveEvents(deps.handle, app.log);
+  await live.start();
+  app.decorate('live', live);
+  // open streams would keep the HTTP server from closing: end them first
+  app.addHook('preClose', async () => live.close());
 
   await app.register(errorsPlugin);
   // helmet's middleware is built once here; @fastify/helmet rebuilt it (parsing the CSP) on
@@ -95,6 +104,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(inboundRoutes);
   await app.register(riskRoutes);
   await app.register(alertRoutes);
+  await app.register(notificationRoutes);
+  await app.register(streamRoutes);
 
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });

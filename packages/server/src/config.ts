@@ -35,6 +35,16 @@ const ZEnv = z.object({
     .optional(),
   SINERGI_S3_ACCESS_KEY: z.string().min(1).optional(),
   SINERGI_S3_SECRET_KEY: z.string().min(1).optional(),
+  // Notices by e-mail go through this SMTP server; unset = e-mail channel off (said at start and in /api/health).
+  SINERGI_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.go.id:587')
+    .optional(),
+  SINERGI_SMTP_FROM: z.string().min(3).default('Sinergi <no-reply@sinergi.local>'),
+  SINERGI_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  SINERGI_DELIVERY_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  SINERGI_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SINERGI_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   SINERGI_S3_REGION: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region name such as us-east-1').default('us-east-1'),
 });
 
@@ -67,6 +77,16 @@ export interface AppConfig {
   /** Public reports per hour from one IP address, and from one device (x-device-id). */
   publicMaxPerHour: number;
   publicDeviceMaxPerHour: number;
+  /** Outbox delivery: SMTP (null = e-mail off), retries and back-off, webhook timeout. */
+  delivery: {
+    smtpUrl: string | null;
+    smtpFrom: string;
+    maxAttempts: number;
+    backoffSeconds: number;
+    webhookTimeoutMs: number;
+    /** Base address for links in e-mails (e.g. https://sinergi.example.go.id); null: no links. */
+    publicUrl: string | null;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -110,6 +130,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     powBits: e.SINERGI_POW_BITS,
     publicMaxPerHour: e.SINERGI_PUBLIC_MAX_PER_HOUR,
     publicDeviceMaxPerHour: e.SINERGI_PUBLIC_DEVICE_MAX_PER_HOUR,
+    delivery: {
+      smtpUrl: e.SINERGI_SMTP_URL ?? null,
+      smtpFrom: e.SINERGI_SMTP_FROM,
+      maxAttempts: e.SINERGI_DELIVERY_MAX_ATTEMPTS,
+      backoffSeconds: e.SINERGI_DELIVERY_BACKOFF_SECONDS,
+      webhookTimeoutMs: e.SINERGI_WEBHOOK_TIMEOUT_MS,
+      publicUrl: e.SINERGI_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    },
     ...overrides,
   };
 }

@@ -11,6 +11,8 @@ import { createAttachmentStore } from './storage/index.js';
 import { startRiskIndexJob } from './jobs/risk-index.js';
 import { startAlertJob } from './jobs/alerts.js';
 import { alertHooks } from './services/alerts.service.js';
+import { startOutboxDispatcher } from './jobs/outbox-dispatcher.js';
+import { createMailer } from './services/delivery.service.js';
 
 /** `npm start`: open the database, bring it up to date, load the demo, listen. */
 async function main(): Promise<void> {
@@ -50,6 +52,14 @@ async function main(): Promise<void> {
   const riskIndex = startRiskIndexJob({ handle, now: () => new Date(), hooks: alertHooks({ regions, elections }), onError: (error) => app.log.error({ err: error }, 'index update failed') });
   // stage boundaries and report spikes: every minute
   const alertJob = startAlertJob({ deps: { handle, regions, elections }, now: () => new Date(), onError: (error) => app.log.error({ err: error }, 'alert check failed') });
+  // notices: fan the outbox out to in-app notifications, e-mail and webhooks; woken by every new row
+  const mailer = createMailer(config);
+  const dispatcher = startOutboxDispatcher({
+    deps: { handle, regions, config, mailer },
+    now: () => new Date(),
+    onError: (error) => app.log.error({ err: error }, 'outbox dispatch failed'),
+  });
+  const stopWaking = app.live.onOutboxEvent(() => dispatcher.wake());
 
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const counts = regions.countByLevel();
@@ -63,6 +73,11 @@ async function main(): Promise<void> {
   if (config.demo) {
     say(`DATA DEMO aktif (Kabupaten Klaten, 33.10): masuk sebagai kesbangpol.klaten, camat.bayat, bhabin.bayat … kata sandi "${config.demoPassword}". Matikan dengan SINERGI_DEMO=off.`);
   }
+  say(
+    mailer
+      ? `e-mail notifikasi / notice e-mail: aktif via SMTP / on via SMTP (${new URL(config.delivery.smtpUrl!).host})`
+      : 'e-mail notifikasi NONAKTIF / notice e-mail OFF: SINERGI_SMTP_URL tidak diatur / not set (in-app dan webhook tetap jalan / in-app and webhooks still run)',
+  );
   say(`siap dalam / ready in ${((performance.now() - started) / 1000).toFixed(1)} s → ${url}  (API: ${url}/docs)`);
 
   let stopping = false;
@@ -74,8 +89,11 @@ async function main(): Promise<void> {
     clearInterval(housekeeping);
     await riskIndex.stop();
     await alertJob.stop();
+    stopWaking();
+    await dispatcher.stop();
     await app.close();
     await sealAuditLog(handle).catch(() => 0);
+    mailer?.close();
     await handle.close();
     process.exit(0);
   };

@@ -3,6 +3,7 @@ import type { AppConfig } from './config.js';
 import type { DbHandle } from './db/client.js';
 import type { RegionStore } from './regions/region-store.js';
 import type { Actor } from './services/context.js';
+import type { LiveEvents } from './services/live-events.js';
 import type { ElectionStore } from './services/elections.service.js';
 import type { ReportWriter } from './services/reports.service.js';
 import type { AttachmentStore } from './storage/attachment-store.js';
@@ -24,6 +25,8 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
+    /** Live events of this instance (GET /api/stream), fed by LISTEN on the database. */
+    live: LiveEvents;
   }
   interface FastifyRequest {
     lang: TLang;

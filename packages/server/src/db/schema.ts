@@ -80,7 +80,12 @@ export const users = pgTable(
     updatedAt: tstz('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
-  (t) => [uniqueIndex('users_username_idx').on(t.username), index('users_role_idx').on(t.role)],
+  (t) => [
+    uniqueIndex('users_username_idx').on(t.username),
+    index('users_role_idx').on(t.role),
+    // notice recipients: `scopes && ARRAY[ancestors of the region]`
+    index('users_scopes_idx').using('gin', t.scopes),
+  ],
 );
 
 /** Server-side sessions: the cookie carries a random token, the table its SHA-256. */
@@ -345,11 +350,85 @@ export const outbox = pgTable(
     createdAt: tstz('created_at').notNull().defaultNow(),
     availableAt: tstz('available_at').notNull().defaultNow(),
     attempts: integer('attempts').notNull().default(0),
+    /** When the dispatcher fanned the row out (in-app notifications written, deliveries queued). */
     deliveredAt: tstz('delivered_at'),
     lastError: text('last_error'),
   },
-  (t) => [primaryKey({ columns: [t.provinceCode, t.id] }), index('outbox_pending_idx').on(t.availableAt).where(sql`delivered_at IS NULL`)],
+  (t) => [
+    primaryKey({ columns: [t.provinceCode, t.id] }),
+    index('outbox_pending_idx').on(t.availableAt).where(sql`delivered_at IS NULL`),
+    // SSE resume (Last-Event-ID): the rows after an id
+    index('outbox_id_idx').on(t.id),
+  ],
 );
+
+/**
+ * Delivery of one outbox row to one external target (an e-mail address or a webhook
+ * subscription): the dispatcher fans a row out into these, so a failing webhook is retried
+ * alone and never re-sends the e-mail of the others. The idempotency key is stable per
+ * (row, channel, target) and sent to the receiver, so a re-send after a crash is recognisable.
+ */
+export const outboxDeliveries = pgTable(
+  'outbox_deliveries',
+  {
+    provinceCode: text('province_code').notNull(),
+    outboxId: bigint('outbox_id', { mode: 'number' }).notNull(),
+    channel: text('channel').notNull(), // 'email' | 'webhook'
+    target: text('target').notNull(), // e-mail address, or webhook subscription id
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: text('status').notNull().default('pending'), // 'pending' | 'sent' | 'dead'
+    attempts: integer('attempts').notNull().default(0),
+    availableAt: tstz('available_at').notNull(),
+    lastError: text('last_error'),
+    sentAt: tstz('sent_at'),
+    createdAt: tstz('created_at').notNull(),
+    updatedAt: tstz('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provinceCode, t.outboxId, t.channel, t.target] }),
+    index('outbox_deliveries_due_idx').on(t.availableAt).where(sql`status = 'pending'`),
+    index('outbox_deliveries_status_idx').on(t.status, t.updatedAt.desc()),
+  ],
+);
+
+/** In-app notifications, one row per (user, outbox row): the bell and GET /api/notifications. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    provinceCode: text('province_code').notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
+    userId: uuid('user_id').notNull(),
+    outboxId: bigint('outbox_id', { mode: 'number' }).notNull(),
+    topic: text('topic').notNull(),
+    regionCode: text('region_code'),
+    payload: jsonb('payload').notNull(),
+    createdAt: tstz('created_at').notNull(),
+    readAt: tstz('read_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provinceCode, t.id] }),
+    uniqueIndex('notifications_user_outbox_idx').on(t.userId, t.provinceCode, t.outboxId),
+    index('notifications_user_idx').on(t.userId, t.id.desc()),
+    index('notifications_unread_idx').on(t.userId).where(sql`read_at IS NULL`),
+  ],
+);
+
+/** Signed webhook receivers (a WhatsApp/Telegram gateway, another agency): topics and a region scope. */
+export const webhookSubscriptions = pgTable('webhook_subscriptions', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  /** HMAC-SHA256 key of the X-Sinergi-Signature header; shown once, at creation. */
+  secret: text('secret').notNull(),
+  topics: text('topics').array().notNull(),
+  /** A region code or `*`: only notices about regions inside it are sent. */
+  regionScope: text('region_scope').notNull(),
+  active: boolean('active').notNull().default(true),
+  createdBy: uuid('created_by'),
+  createdAt: tstz('created_at').notNull(),
+  updatedAt: tstz('updated_at').notNull(),
+  version: integer('version').notNull().default(1),
+});
 
 /** Inbound messages (WhatsApp Business Cloud API, SMS/Telegram gateways), one row per external message id. */
 export const inboundMessages = pgTable(

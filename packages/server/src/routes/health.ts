@@ -14,6 +14,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         regions: app.deps.regions.size,
         demo: app.deps.config.demo,
         time: app.deps.now().toISOString(),
+        delivery: { email: app.deps.config.delivery.smtpUrl !== null, live: app.live.listening },
       };
     },
   );

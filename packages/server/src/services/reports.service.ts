@@ -178,7 +178,7 @@ async function writeReportBatch(tx: Tx, items: PreparedReport[]): Promise<(Write
         provinceCode: r.provinceCode,
         topic: 'report.created',
         regionCode: r.regionCode,
-        payload: { reportId: r.id, category: r.category, severity: r.severity, status: r.status, source: r.source, title: r.title },
+        payload: { reportId: r.id, category: r.category, severity: r.severity, status: r.status, source: r.source, title: r.title, ...(item.actor ? { by: item.actor.username } : {}) },
         recipients: r.status === 'draft' ? [`regency:${r.regencyCode}`] : recipientsOf(r.regionCode, r.severity >= 3 ? 'regency' : 'district'),
       });
     }

@@ -1,0 +1,81 @@
+import { NATIONAL_SCOPE } from '@sinergi/domain';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findOutboxAfter } from '../db/repositories/delivery.js';
+import { contextOf } from '../plugins/auth.js';
+import { formatChangeEvent, isEventVisible } from '../services/live-events.js';
+
+/** How far back a reconnecting stream is caught up (Last-Event-ID), and at most how many events. */
+const RESUME_WINDOW_MS = 60 * 60_000;
+const RESUME_LIMIT = 500;
+
+/**
+ * GET /api/stream: Server-Sent Events. `event: change` for every committed outbox row whose
+ * region is in the user's scope (`id:` = outbox id), `event: notification` when the user has a
+ * new in-app notification, and a heartbeat comment every 20 s. A reconnect with Last-Event-ID
+ * first replays what was written since (within the last hour, up to 500 events).
+ */
+export const streamRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/api/stream',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Live updates (text/event-stream): `change` events in your scope, `notification` events for you; Last-Event-ID resumes',
+        querystring: z.object({ lastEventId: z.string().regex(/^\d{1,18}$/).optional() }),
+      },
+    },
+    async (request, reply) => {
+      const ctx = contextOf(request);
+      const scopes = ctx.actor.scopes;
+      const header = request.headers['last-event-id'];
+      const lastId = (typeof header === 'string' && /^\d{1,18}$/.test(header) ? header : undefined) ?? request.query.lastEventId;
+      const response = reply.raw;
+      reply.hijack();
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      response.socket?.setNoDelay(true);
+      // subscribe before catching up, so nothing committed meanwhile falls between the two
+      const pending: string[] = [];
+      let catchingUp = lastId !== undefined;
+      const client = {
+        userId: ctx.actor.id,
+        scopes,
+        response: catchingUp
+          ? ({ write: (frame: string) => pending.push(frame), end: () => response.end() } as unknown as typeof response)
+          : response,
+      };
+      const remove = app.live.add(client);
+      request.raw.on('close', remove);
+      response.write(`retry: 3000\n: ${scopes.includes(NATIONAL_SCOPE) ? 'national' : scopes.length} scope\n\n`);
+      if (catchingUp) {
+        try {
+          const rows = await findOutboxAfter(app.deps.handle.db, Number(lastId), new Date(ctx.now.getTime() - RESUME_WINDOW_MS), RESUME_LIMIT);
+          let lastSent = Number(lastId);
+          for (const row of rows) {
+            if (!isEventVisible(row.regionCode, scopes)) continue;
+            const data: Record<string, string | number | boolean> = {};
+            for (const key of ['reportId', 'alertId', 'sitrepId', 'incidentId', 'severity', 'category', 'status', 'level', 'action', 'source']) {
+              const value = row.payload[key];
+              if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') data[key] = value;
+            }
+            response.write(formatChangeEvent({ id: row.id, topic: row.topic, provinceCode: row.provinceCode, regionCode: row.regionCode, at: row.createdAt.toISOString(), data }));
+            lastSent = row.id;
+          }
+          // live frames that arrived while catching up, minus those already replayed
+          for (const frame of pending) {
+            const match = /^id: (\d+)\n/.exec(frame);
+            if (!match || Number(match[1]) > lastSent) response.write(frame);
+          }
+        } finally {
+          catchingUp = false;
+          client.response = response;
+        }
+      }
+    },
+  );
+};

@@ -1,0 +1,106 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedRequest {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  status: number;
+}
+
+/** A webhook receiver on a local port; `respond` picks the status of each request (default 200). */
+export async function startReceiver(respond: (request: { headers: http.IncomingHttpHeaders; body: string; index: number }) => number = () => 200) {
+  const received: ReceivedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const status = respond({ headers: req.headers, body, index: received.length });
+      received.push({ headers: req.headers, body, status });
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'fail');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface SseEvent {
+  id?: string;
+  event: string;
+  data: string;
+}
+
+/**
+ * Open an SSE stream with fetch and collect its events. `next(predicate, ms)` resolves with
+ * the first collected event matching, or rejects after `ms`.
+ */
+export async function openStream(url: string, headers: Record<string, string>) {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  const events: SseEvent[] = [];
+  const waiters = new Set<() => void>();
+  let buffer = '';
+  const pump = (async () => {
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event: SseEvent = { event: 'message', data: '' };
+          let isComment = true;
+          for (const line of frame.split('\n')) {
+            if (line.startsWith(':')) continue;
+            isComment = false;
+            const [field, ...rest] = line.split(':');
+            const value = rest.join(':').replace(/^ /, '');
+            if (field === 'id') event.id = value;
+            else if (field === 'event') event.event = value;
+            else if (field === 'data') event.data += value;
+          }
+          if (!isComment && (event.data || event.id)) events.push(event);
+          for (const wake of waiters) wake();
+        }
+      }
+    } catch {
+      /* aborted */
+    }
+  })();
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    events,
+    next(predicate: (e: SseEvent) => boolean, ms = 5000): Promise<SseEvent> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = events.find(predicate);
+          if (found) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(found);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching SSE event within ${ms} ms; got ${JSON.stringify(events)}`));
+        }, ms);
+        waiters.add(check);
+        check();
+      });
+    },
+    async close() {
+      controller.abort();
+      await pump;
+    },
+  };
+}
