@@ -19,6 +19,8 @@ const RegionBrowser = lazy(() => import('./features/regions/region-browser').the
 const TriageBoard = lazy(() => import('./features/triage/triage-board').then((m) => ({ default: m.TriageBoard })));
 const PublicReportPage = lazy(() => import('./features/public/public-report-page').then((m) => ({ default: m.PublicReportPage })));
 const PublicStatusPage = lazy(() => import('./features/public/public-status-page').then((m) => ({ default: m.PublicStatusPage })));
+const IncidentsPage = lazy(() => import('./features/incidents/incidents-page').then((m) => ({ default: m.IncidentsPage })));
+const IncidentPage = lazy(() => import('./features/incidents/incident-page').then((m) => ({ default: m.IncidentPage })));
 const ReportPage = lazy(() => import('./features/report-page/report-page').then((m) => ({ default: m.ReportPage })));
 
 export function App() {
@@ -93,6 +95,7 @@ const TITLES: [RegExp, string][] = [
   [/^\/lapor$/, 'nav.report'],
   [/^\/laporan\/./, 'reportPage.title'],
   [/^\/laporan/, 'nav.triage'],
+  [/^\/kejadian/, 'nav.incidents'],
 ];
 
 function Routes() {
@@ -139,6 +142,12 @@ function Routes() {
         </Route>
       ) : null}
       <Route path="/laporan/:id">{(params) => <ReportPage id={params.id} />}</Route>
+      {isDesk ? (
+        <Route path="/kejadian">
+          <IncidentsPage />
+        </Route>
+      ) : null}
+      <Route path="/kejadian/:id">{(params) => <IncidentPage id={params.id} />}</Route>
       <Route path="/">
         <HomePage />
       </Route>

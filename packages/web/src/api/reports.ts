@@ -44,6 +44,22 @@ export interface ActionBodies {
 }
 export type DeskAction = keyof ActionBodies & TReportAction;
 
+/** POST /api/reports/:id/structure: a desk completes a draft from an inbound message. */
+export interface StructureBody {
+  version: number;
+  category: string;
+  subcategory?: string;
+  severity: number;
+  regionCode: string;
+  title?: string;
+  description?: string;
+  involved?: string;
+  comment?: string;
+}
+
+/** Download formats of the report list (GET /api/reports?format=…). */
+export type ExportFormat = 'csv' | 'xlsx' | 'geojson';
+
 export interface Attachment {
   id: string;
   reportId: string;
@@ -63,6 +79,14 @@ export const reportsApi = {
   list: (query: ReportListQuery, signal?: AbortSignal) => request<Page<TReport>>('GET', '/api/reports', { query: { ...query }, signal }),
   get: (id: string, signal?: AbortSignal) => request<ReportDetail>('GET', `/api/reports/${enc(id)}`, { signal }),
   act: <A extends DeskAction>(id: string, action: A, body: ActionBodies[A]) => request<TReport>('POST', `/api/reports/${enc(id)}/${action}`, { body }),
+  structure: (id: string, body: StructureBody) => request<TReport>('POST', `/api/reports/${enc(id)}/structure`, { body }),
+  /** The URL that downloads the filtered list (the browser sends the session cookie). */
+  exportUrl: (query: Omit<ReportListQuery, 'cursor' | 'limit'>, format: ExportFormat) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value) params.set(key, String(value));
+    params.set('format', format);
+    return `/api/reports?${params.toString()}`;
+  },
   attachments: (id: string, signal?: AbortSignal) => request<{ items: Attachment[] }>('GET', `/api/reports/${enc(id)}/attachments`, { signal }),
   attach: (id: string, file: Blob, filename: string) => {
     const form = new FormData();

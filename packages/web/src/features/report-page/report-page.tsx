@@ -8,7 +8,9 @@ import { formatInZone, formatNumber } from '../../lib/format';
 import { useAsync } from '../../lib/hooks';
 import { ErrorAlert, Loading } from '../../ui';
 import { hasPermission, useMe } from '../auth/auth-context';
+import { IncidentBox } from '../incidents/incident-box';
 import { ActionDialog, DESK_ACTIONS } from '../reports/action-dialog';
+import { StructureDialog } from '../reports/structure-dialog';
 import { EscalationBadge, SeverityBadge, StatusBadge } from '../reports/badges';
 import { useLabel, useTaxonomy } from '../reports/taxonomy';
 
@@ -28,7 +30,8 @@ export function ReportPage({ id }: { id: string }) {
   const [report, setReport] = useState<ReportDetail | null>(null);
   const [action, setAction] = useState<DeskAction | null>(null);
   const [conflict, setConflict] = useState<{ name: string; at: string } | null>(null);
-  const [done, setDone] = useState<DeskAction | null>(null);
+  const [done, setDone] = useState<DeskAction | 'structure' | null>(null);
+  const [structuring, setStructuring] = useState(false);
 
   useEffect(() => {
     if (state.status === 'ok') setReport(state.data);
@@ -64,6 +67,7 @@ export function ReportPage({ id }: { id: string }) {
   if (!report) return <Loading />;
 
   const actions = DESK_ACTIONS.filter((a) => report.allowedActions?.includes(a));
+  const canStructure = report.allowedActions?.includes('structure') ?? false;
 
   return (
     <div className="stack-lg report-page">
@@ -87,16 +91,28 @@ export function ReportPage({ id }: { id: string }) {
       ) : null}
       {done && !conflict ? (
         <div className="alert alert-success" role="status">
-          <p>{t('reportPage.done', { action: t(`actions.${done}`) })}</p>
+          <p>{done === 'structure' ? t('structure.done') : t('reportPage.done', { action: t(`actions.${done}`) })}</p>
         </div>
       ) : null}
 
-      {actions.length > 0 ? (
+      {actions.length > 0 || canStructure ? (
         <section aria-labelledby="actions-title" className="stack">
           <h2 id="actions-title" className="visually-hidden">
             {t('reportPage.actions')}
           </h2>
           <div className="action-bar">
+            {canStructure ? (
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => {
+                  setDone(null);
+                  setStructuring(true);
+                }}
+              >
+                {t('structure.button')}
+              </button>
+            ) : null}
             {actions.map((a) => (
               <button
                 key={a}
@@ -115,9 +131,30 @@ export function ReportPage({ id }: { id: string }) {
       ) : null}
 
       <div className="report-grid">
-        <ReportFacts report={report} />
+        <div className="stack">
+          <ReportFacts report={report} />
+          {report.status !== 'draft' ? <IncidentBox report={report} canGroup={isDesk} /> : null}
+        </div>
         <Timeline report={report} />
       </div>
+
+      <StructureDialog
+        report={structuring ? report : null}
+        onClose={() => setStructuring(false)}
+        onDone={() => {
+          setStructuring(false);
+          setConflict(null);
+          void refresh().then(
+            () => setDone('structure'),
+            () => setDone('structure'),
+          );
+        }}
+        onConflict={() => {
+          setStructuring(false);
+          setDone(null);
+          void refresh().then((fresh) => setConflict(lastChanger(fresh, t) ?? { name: '—', at: fresh.updatedAt }));
+        }}
+      />
 
       <ActionDialog
         report={report}

@@ -2,7 +2,7 @@ import type { TReport } from '@sinergi/domain';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { reportsApi, type DeskAction } from '../../api/reports';
+import { reportsApi, type ActionBodies, type DeskAction } from '../../api/reports';
 import { useFocusInvalid } from '../../lib/hooks';
 import { Dialog, ErrorAlert } from '../../ui';
 import { usePillars } from '../shell/labels';
@@ -28,10 +28,12 @@ interface Props {
   onDone: (report: TReport | null) => void;
   /** another desk changed the report first (409): the caller reloads and tells the user */
   onConflict: (error: ApiError) => void;
+  /** Send the action elsewhere (an incident carries it to its reports); default: the report's own endpoint. */
+  send?: (action: DeskAction, body: ActionBodies[DeskAction]) => Promise<unknown>;
 }
 
 /** One workflow action as a small form in a dialog: the reason, outcome or handler it needs, sent with the version seen. */
-export function ActionDialog({ report, action, onClose, onDone, onConflict }: Props) {
+export function ActionDialog({ report, action, onClose, onDone, onConflict, send }: Props) {
   const { t } = useTranslation();
   const label = useLabel();
   const pillars = usePillars();
@@ -60,34 +62,30 @@ export function ActionDialog({ report, action, onClose, onDone, onConflict }: Pr
     setError(null);
     try {
       const v = report.version;
-      let result: TReport | null = null;
+      let body: ActionBodies[DeskAction];
       switch (action) {
         case 'verify':
-          result = await reportsApi.act(report.id, 'verify', { version: v, ...(value ? { comment: value } : {}) });
-          break;
-        case 'reject':
-          result = await reportsApi.act(report.id, 'reject', { version: v, reason: value });
+          body = { version: v, ...(value ? { comment: value } : {}) };
           break;
         case 'assign':
-          result = await reportsApi.act(report.id, 'assign', { version: v, orgCode, ...(value ? { comment: value } : {}) });
+          body = { version: v, orgCode, ...(value ? { comment: value } : {}) };
           break;
+        case 'reject':
         case 'escalate':
-          result = await reportsApi.act(report.id, 'escalate', { version: v, reason: value });
+        case 'reopen':
+          body = { version: v, reason: value };
           break;
         case 'resolve':
-          result = await reportsApi.act(report.id, 'resolve', { version: v, outcome: value });
-          break;
-        case 'reopen':
-          result = await reportsApi.act(report.id, 'reopen', { version: v, reason: value });
+          body = { version: v, outcome: value };
           break;
         case 'comment':
-          await reportsApi.act(report.id, 'comment', { text: value });
-          result = null;
+          body = { text: value };
           break;
       }
+      const result = send ? await send(action, body) : await reportsApi.act(report.id, action, body as never);
       setText('');
       setOrg('');
-      onDone(result);
+      onDone(send || action === 'comment' ? null : (result as TReport));
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
         setText('');

@@ -25,6 +25,7 @@ const NAV: NavItem[] = [
   { href: '/lapor', labelKey: 'nav.report', icon: 'plus', permission: 'reports.create' },
   { href: '/lapor/saya', labelKey: 'nav.mine', icon: 'list', permission: 'reports.create' },
   { href: '/laporan', labelKey: 'nav.triage', icon: 'board', permission: 'reports.verify', deskOnly: true },
+  { href: '/kejadian', labelKey: 'nav.incidents', icon: 'list', permission: 'reports.verify', deskOnly: true },
   { href: '/wilayah', labelKey: 'nav.regions', icon: 'map', permission: 'records.read' },
   { href: '/pengguna', labelKey: 'nav.users', icon: 'users', permission: 'users.manage' },
 ];

@@ -11,6 +11,7 @@ import { ErrorAlert } from '../../ui';
 import { hasPermission, useMe } from '../auth/auth-context';
 import { RegionPicker } from '../regions/region-picker';
 import { ActionDialog } from '../reports/action-dialog';
+import { StructureDialog } from '../reports/structure-dialog';
 import { EscalationBadge, SeverityBadge } from '../reports/badges';
 import { useLabel, useTaxonomy } from '../reports/taxonomy';
 
@@ -18,9 +19,12 @@ interface Column {
   key: string;
   statuses: TReportStatus[];
   collapsible: boolean;
+  /** shown only when it holds something (drafts from WhatsApp/SMS) */
+  hideWhenEmpty?: boolean;
 }
 
 const COLUMNS: Column[] = [
+  { key: 'draft', statuses: ['draft'], collapsible: false, hideWhenEmpty: true },
   { key: 'new', statuses: ['new'], collapsible: false },
   { key: 'verified', statuses: ['verified'], collapsible: false },
   { key: 'in_progress', statuses: ['in_progress'], collapsible: false },
@@ -61,6 +65,7 @@ export function TriageBoard() {
   const [columns, setColumns] = useState<Record<string, ColumnData>>({});
   const [selected, setSelected] = useState<{ col: number; index: number }>({ col: 0, index: 0 });
   const [action, setAction] = useState<{ action: DeskAction; report: TReport } | null>(null);
+  const [structuring, setStructuring] = useState<TReport | null>(null);
   const [message, setMessage] = useState<{ tone: 'success' | 'warning'; text: string } | null>(null);
   const [tick, setTick] = useState(0);
   const [now] = useState(() => Date.now());
@@ -114,7 +119,8 @@ export function TriageBoard() {
     return () => controller.abort();
   }, [filterKey, showClosed, tick, loadColumn]);
 
-  const visibleColumns = COLUMNS.filter((c) => !c.collapsible || showClosed);
+  const isHiddenEmpty = (c: Column) => c.hideWhenEmpty === true && (columns[c.key]?.items.length ?? 0) === 0;
+  const visibleColumns = COLUMNS.filter((c) => (!c.collapsible || showClosed) && !isHiddenEmpty(c));
   const itemsOf = (col: number) => columns[visibleColumns[col]?.key ?? '']?.items ?? [];
   const current = itemsOf(selected.col)[selected.index] ?? null;
 
@@ -143,7 +149,7 @@ export function TriageBoard() {
   // the keyboard: only when no dialog is open and the user is not typing
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
-      if (action || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (action || structuring || event.altKey || event.ctrlKey || event.metaKey) return;
       const target = event.target as HTMLElement;
       if (target.closest('input, textarea, select, dialog, [role="combobox"]')) return;
       const count = itemsOf(selected.col).length;
@@ -172,6 +178,13 @@ export function TriageBoard() {
           if (current) {
             event.preventDefault();
             navigate(`/laporan/${current.id}`);
+          }
+          return;
+        case 's':
+          if (current && current.status === 'draft' && current.allowedActions?.includes('structure')) {
+            event.preventDefault();
+            setMessage(null);
+            setStructuring(current);
           }
           return;
         case 'v':
@@ -251,6 +264,20 @@ export function TriageBoard() {
           </button>
         ) : null}
       </form>
+      <div className="export-bar" role="group" aria-label={t('triage.export')}>
+        <span className="muted small">{t('triage.export')}:</span>
+        {(['csv', 'xlsx', 'geojson'] as const).map((format) => (
+          <a
+            key={format}
+            className="btn btn-ghost btn-small"
+            href={reportsApi.exportUrl({ region, category, severity, q: qParam.length >= 2 ? qParam : undefined }, format)}
+            download
+            title={t('triage.exportHint')}
+          >
+            {t(`triage.export${format === 'csv' ? 'Csv' : format === 'xlsx' ? 'Xlsx' : 'Geojson'}`)}
+          </a>
+        ))}
+      </div>
 
       {message ? (
         <div className={`alert alert-${message.tone}`} role={message.tone === 'success' ? 'status' : 'alert'}>
@@ -258,9 +285,10 @@ export function TriageBoard() {
         </div>
       ) : null}
 
-      <div className="board">
+      <div className={`board${isHiddenEmpty(COLUMNS[0]!) ? '' : ' has-drafts'}`}>
         {COLUMNS.map((column) => {
           const colIndex = visibleColumns.indexOf(column);
+          if (isHiddenEmpty(column)) return null;
           if (colIndex === -1) {
             return (
               <section key={column.key} className="board-col board-col-collapsed" aria-labelledby={`col-${column.key}`}>
@@ -288,6 +316,21 @@ export function TriageBoard() {
           );
         })}
       </div>
+
+      <StructureDialog
+        report={structuring}
+        onClose={() => setStructuring(null)}
+        onDone={(r) => {
+          setMessage({ tone: 'success', text: t('triage.doneOn', { action: t('structure.title'), title: r.title }) });
+          setStructuring(null);
+          setTick((x) => x + 1);
+        }}
+        onConflict={() => {
+          setMessage({ tone: 'warning', text: t('triage.conflict') });
+          setStructuring(null);
+          setTick((x) => x + 1);
+        }}
+      />
 
       {action ? (
         <ActionDialog
@@ -376,10 +419,10 @@ function BoardColumn({ column, data, selectedIndex, now, lang, onSelect, onMore,
                 >
                   <span className="card-title">{r.title}</span>
                   <span className="card-meta">
-                    {label(r.categoryLabel, r.category)} · {r.regionName ?? r.regionCode}
+                    {r.status === 'draft' ? t('triage.draftCard') : label(r.categoryLabel, r.category)} · {r.regionName ?? r.regionCode}
                   </span>
                   <span className="card-badges">
-                    <SeverityBadge level={r.severity} /> <EscalationBadge level={r.escalationLevel} /> <span className="muted small">{formatAge(r.createdAt, now, lang)}</span>
+                    {r.status === 'draft' ? null : <SeverityBadge level={r.severity} />} <EscalationBadge level={r.escalationLevel} /> <span className="muted small">{formatAge(r.createdAt, now, lang)}</span>
                     {r.possibleDuplicateOf.length > 0 ? <span className="badge dup">{t('triage.duplicate')}</span> : null}
                     {r.status === 'rejected' ? <span className="badge status-rejected">{t('reportStatus.rejected')}</span> : null}
                   </span>
