@@ -6,7 +6,7 @@ const env = useServerAndBrowser();
 
 
 describe('sign-in', () => {
-  it('shows the Indonesian error for a wrong password and lands on Beranda with the right one', async () => {
+  it('shows the Indonesian error for a wrong password and lands a desk in the situation room with the right one', async () => {
     const context = await newContext(env.browser, env.server.url);
     const page = await context.newPage();
     await page.goto('/');
@@ -19,10 +19,11 @@ describe('sign-in', () => {
 
     await page.getByLabel('Kata sandi').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-    await page.getByRole('heading', { level: 1, name: 'Beranda' }).waitFor();
-    await expect.poll(() => page.getByText('Selamat datang, Sekretariat Kesbangpol Klaten').count()).toBe(1);
-    // the scope card carries the API's counts for Kabupaten Klaten, in Indonesian number format
-    const card = page.locator('.scope-card', { hasText: 'Kabupaten Klaten' });
+    await page.getByRole('heading', { level: 1, name: 'Ruang situasi' }).waitFor();
+    await expect.poll(() => page.locator('.page-head .lead').textContent()).toContain('Kabupaten Klaten');
+    // the region page carries the API's counts for Kabupaten Klaten, in Indonesian number format
+    await page.goto('/wilayah/33.10');
+    const card = page.locator('.region-head', { hasText: 'Kabupaten Klaten' });
     await card.waitFor();
     expect(await card.locator('.counts').innerText()).toMatch(/kecamatan\s+26\s+desa\/kelurahan\s+401/);
     expect(await page.locator('.demo-badge').first().textContent()).toBe('DATA DEMO');
@@ -47,7 +48,7 @@ describe('sign-in', () => {
 
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Situation room' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Home', 'Reports', 'Incidents', 'Regions']);
     expect(await page.locator('.demo-badge').first().textContent()).toBe('DEMO DATA');
@@ -55,9 +56,9 @@ describe('sign-in', () => {
     // back to Indonesian from the account menu; the choice survives a reload
     await page.getByRole('button', { name: /Ruang Operasi Polres Klaten/ }).click();
     await page.getByRole('button', { name: 'Bahasa Indonesia' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Beranda' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Ruang situasi' }).waitFor();
     await page.reload();
-    await page.getByRole('heading', { level: 1, name: 'Beranda' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Ruang situasi' }).waitFor();
     await context.close();
   });
 

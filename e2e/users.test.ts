@@ -185,7 +185,8 @@ describe('Pengguna (user administration)', () => {
     await officer.getByLabel(/^Kata sandi baru/).fill('kapolsek-baru-2024');
     await officer.getByLabel('Ulangi kata sandi baru').fill('kapolsek-baru-2024');
     await officer.getByRole('button', { name: 'Simpan kata sandi dan masuk' }).click();
-    await officer.getByRole('heading', { level: 1, name: 'Beranda' }).waitFor();
+    // a district desk lands in the situation room
+    await officer.getByRole('heading', { level: 1, name: 'Ruang situasi' }).waitFor();
     await officer.context().close();
     await page.context().close();
   });

@@ -21,3 +21,17 @@ describe('web bundle', () => {
     expect(gzipped).toBeLessThan(120 * 1024);
   });
 });
+
+describe('dashboard bundle', () => {
+  it('keeps the dashboard’s initial JavaScript (start + its route chunks) within 350 KB compressed, without the map library', async () => {
+    const { gzippedSize, routeFiles } = await import('./support/bundle');
+    const files = routeFiles('features/dashboard/dashboard-page.tsx');
+    expect(files.some((f) => f.includes('dashboard-page'))).toBe(true);
+    for (const f of files) {
+      // Leaflet and supercluster belong to the map route only
+      const code = fs.readFileSync(path.join(DIST, f), 'utf8');
+      expect(code.includes('leaflet-container'), f).toBe(false);
+    }
+    expect(gzippedSize(files)).toBeLessThan(350 * 1024);
+  });
+});

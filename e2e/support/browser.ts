@@ -32,13 +32,13 @@ export async function newContext(browser: Browser, baseURL: string, options: Con
   return context;
 }
 
-/** Sign in through the form and wait for Beranda. */
+/** Sign in through the form and wait for the landing page: Ruang situasi for desks, Beranda for others. */
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.goto('/');
   await page.getByLabel('Nama pengguna').fill(username);
   await page.getByLabel('Kata sandi').fill(password);
   await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Beranda' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: /^(Beranda|Ruang situasi)$/ }).waitFor();
 }
 
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {

@@ -46,6 +46,8 @@ export default defineConfig({
     outDir: path.resolve(import.meta.dirname, 'dist'),
     emptyOutDir: true,
     target: 'es2022',
+    // which chunks each route loads (e2e/web-bundle.test.ts and bench/dashboard.mjs measure the dashboard's)
+    manifest: true,
   },
   server: {
     proxy: {

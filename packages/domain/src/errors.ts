@@ -115,6 +115,10 @@ export const FIELD_MESSAGES: Record<string, { id: string; en: string }> = {
   'webhook.topic_unknown': { id: 'Topik tidak dikenal: {0}.', en: 'Unknown topic: {0}.' },
   'webhook.secret_short': { id: 'Rahasia webhook minimal 16 karakter.', en: 'The webhook secret needs at least 16 characters.' },
   'notification.id_invalid': { id: 'Id notifikasi tidak valid.', en: 'Invalid notification id.' },
+  'range.invalid': { id: 'Rentang waktu harus 7, 14, 30 atau 90 hari.', en: 'The range must be 7, 14, 30 or 90 days.' },
+  'election.invalid': { id: 'Id pemilihan tidak valid.', en: 'Invalid election id.' },
+  'election.unknown': { id: 'Pemilihan tidak dikenal atau di luar cakupan akun Anda.', en: 'Unknown election, or outside your account scope.' },
+  'stage.unknown': { id: 'Tahapan tidak ada pada pemilihan ini.', en: 'This election has no such stage.' },
   'inbound.empty': { id: 'Tidak ada pesan dalam kiriman.', en: 'The request holds no message.' },
 };
 

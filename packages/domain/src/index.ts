@@ -18,3 +18,5 @@ export * from './cap.js';
 export * from './risk-api.js';
 export * from './alerts-api.js';
 export * from './notifications.js';
+export * from './dashboard.js';
+export * from './map.js';

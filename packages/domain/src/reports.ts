@@ -362,7 +362,7 @@ export const ZReport = z.object({
 export type TReport = z.infer<typeof ZReport>;
 
 /** Accept `a,b` or repeated query parameters as a list of items. */
-function queryList<T extends z.ZodType>(item: T) {
+export function queryList<T extends z.ZodType>(item: T) {
   return z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0))

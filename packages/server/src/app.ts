@@ -15,6 +15,7 @@ import { errorsPlugin } from './plugins/errors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { publicRoutes } from './routes/public.js';
@@ -33,6 +34,11 @@ import './types.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The built web app (npm run build), served by the same server. */
 export const WEB_DIST = path.resolve(here, '../../web/dist');
+
+/** The CSP source of a tile URL template: its origin, `{s}` subdomains as a wildcard. */
+function tileOrigin(template: string): string {
+  return new URL(template.replace('{s}', 'tilesub').replace(/\{[a-z]\}/g, '0')).origin.replace('tilesub', '*');
+}
 
 export interface BuildOptions {
   logger?: boolean | { level: string };
@@ -68,7 +74,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        // an operator-configured basemap (SINERGI_MAP_TILE_URL) is the only other image origin
+        imgSrc: ["'self'", 'data:', 'blob:', ...(deps.config.map.tileUrl ? [tileOrigin(deps.config.map.tileUrl)] : [])],
         connectSrc: ["'self'"],
         workerSrc: ["'self'", 'blob:'],
         manifestSrc: ["'self'"],
@@ -106,6 +113,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(alertRoutes);
   await app.register(notificationRoutes);
   await app.register(streamRoutes);
+  await app.register(dashboardRoutes);
 
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });

@@ -28,6 +28,11 @@ const ZEnv = z.object({
   SINERGI_PUBLIC_DEVICE_MAX_PER_HOUR: z.coerce.number().int().min(1).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   // Attachments go to an S3-compatible store when these are set (all but the region), else to ${dataDir}/attachments.
+  SINERGI_MAP_TILE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+\{z\}[^\s]*\{x\}[^\s]*\{y\}[^\s]*$/, 'must be an http(s) tile URL template with {z}, {x} and {y}')
+    .optional(),
+  SINERGI_MAP_TILE_ATTRIBUTION: z.string().max(300).optional(),
   SINERGI_S3_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   SINERGI_S3_BUCKET: z
     .string()
@@ -87,6 +92,8 @@ export interface AppConfig {
     /** Base address for links in e-mails (e.g. https://sinergi.example.go.id); null: no links. */
     publicUrl: string | null;
   };
+  /** Optional basemap tiles for the map ({z}/{x}/{y} template) and their attribution; none by default (works offline). */
+  map: { tileUrl: string | null; tileAttribution: string | null };
 }
 
 export class ConfigError extends Error {}
@@ -138,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       webhookTimeoutMs: e.SINERGI_WEBHOOK_TIMEOUT_MS,
       publicUrl: e.SINERGI_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     },
+    map: { tileUrl: e.SINERGI_MAP_TILE_URL ?? null, tileAttribution: e.SINERGI_MAP_TILE_ATTRIBUTION ?? null },
     ...overrides,
   };
 }

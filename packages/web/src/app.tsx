@@ -21,6 +21,7 @@ const PublicReportPage = lazy(() => import('./features/public/public-report-page
 const PublicStatusPage = lazy(() => import('./features/public/public-status-page').then((m) => ({ default: m.PublicStatusPage })));
 const IncidentsPage = lazy(() => import('./features/incidents/incidents-page').then((m) => ({ default: m.IncidentsPage })));
 const IncidentPage = lazy(() => import('./features/incidents/incident-page').then((m) => ({ default: m.IncidentPage })));
+const DashboardPage = lazy(() => import('./features/dashboard/dashboard-page').then((m) => ({ default: m.DashboardPage })));
 const ReportPage = lazy(() => import('./features/report-page/report-page').then((m) => ({ default: m.ReportPage })));
 
 export function App() {
@@ -89,6 +90,7 @@ function Gate() {
 
 const TITLES: [RegExp, string][] = [
   [/^\/$/, 'nav.home'],
+  [/^\/peta/, 'nav.map'],
   [/^\/wilayah/, 'nav.regions'],
   [/^\/pengguna/, 'nav.users'],
   [/^\/lapor\/saya/, 'nav.mine'],
@@ -105,6 +107,8 @@ function Routes() {
   const canManageUsers = hasPermission(me, 'users.manage');
   const canReport = hasPermission(me, 'reports.create');
   const isDesk = hasPermission(me, 'reports.verify') || hasPermission(me, 'reports.handle');
+  // desks and observers land in the situation room; field officers on their own page
+  const seesDashboard = me.role === 'province_desk' || me.role === 'regency_desk' || me.role === 'district_desk' || me.role === 'observer';
   useOutboxSender(me.id);
   const first = useRef(true);
 
@@ -148,9 +152,7 @@ function Routes() {
         </Route>
       ) : null}
       <Route path="/kejadian/:id">{(params) => <IncidentPage id={params.id} />}</Route>
-      <Route path="/">
-        <HomePage />
-      </Route>
+      <Route path="/">{seesDashboard ? <DashboardPage /> : <HomePage />}</Route>
       <Route path="/wilayah">
         <RegionBrowser code={null} />
       </Route>

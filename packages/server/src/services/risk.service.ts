@@ -58,6 +58,7 @@ import {
   insertIndexConfig,
   lockRiskStates,
   scanIndexReports,
+  sumDecayedRaw,
   tryLockRiskStates,
   upsertDynamicStates,
   upsertStructuralScores,
@@ -585,6 +586,57 @@ export async function listRisk(deps: RiskDeps, ctx: RequestContext, query: TRisk
     for (const root of roots.filter((r) => deps.regions.has(r))) items.push(...(await scoreRegions(o, root, [root], instant)));
   }
   return { parent: null, date: instant.date, asOf: new Date(instant.asOfMs).toISOString(), items };
+}
+
+/** A scored region with its score `days` ago, for "what changed" (the dashboard's top regions). */
+export interface TRiskChange {
+  item: TRiskItem;
+  previousScore: number | null;
+  previousLevel: TRiskItem['level'] | null;
+}
+
+const CHILD_LEVEL = { province: 'regency', regency: 'district', district: 'village' } as const;
+
+/**
+ * GET /api/risk's items (children of `parent`, or the top of the scope) with each one's score
+ * `days` ago. That earlier score counts the reports that had occurred and arrived by then with
+ * their status as it stands now (the incremental states' convention), summed by the database.
+ */
+export async function listRiskWithChange(deps: RiskDeps, ctx: RequestContext, parent: string | null, days = 7): Promise<TRiskChange[]> {
+  const list = await listRisk(deps, ctx, parent ? { parent } : {});
+  if (list.items.length === 0) return [];
+  const thenMs = ctx.now.getTime() - days * 86_400_000;
+  const configs = await loadIndexConfigs(deps.handle.db);
+  const config = selectIndexConfig(configs, thenMs);
+  const raws = new Map<string, number>();
+  const roots: { root: string; level: 'province' | 'regency' | 'district' | 'village' | null }[] = [];
+  if (parent) {
+    const level = regionLevelOf(parent);
+    if (level !== 'village') roots.push({ root: parent, level: CHILD_LEVEL[level] });
+  } else if (normaliseScopes(ctx.actor.scopes).includes(NATIONAL_SCOPE)) {
+    roots.push({ root: NATIONAL_SCOPE, level: 'province' });
+  } else {
+    for (const item of list.items) roots.push({ root: item.regionCode, level: null });
+  }
+  const structural = new Map<string, (code: string) => TStructuralResult | null>();
+  for (const { root, level } of roots) {
+    for (const [code, raw] of await sumDecayedRaw(deps.handle.db, root, level, thenMs, config)) raws.set(code, raw);
+    structural.set(root, structuralResolver(await findStructuralFor(deps.handle.db, root), deps.regions, config));
+  }
+  return list.items.map((item) => {
+    const resolve = structural.get(parent ?? (structural.has(NATIONAL_SCOPE) ? NATIONAL_SCOPE : item.regionCode));
+    if (!resolve) return { item, previousScore: null, previousLevel: null };
+    const then = computeRegionIndex({
+      regionCode: item.regionCode,
+      asOfMs: thenMs,
+      config,
+      structural: resolve(item.regionCode),
+      dynamic: { raw: raws.get(item.regionCode) ?? 0 },
+      counts: { villages: villagesOf(deps.regions, item.regionCode) },
+      stage: deps.elections.stageAt(new Date(thenMs), item.regionCode).stageCode,
+    });
+    return { item, previousScore: then.score, previousLevel: then.level };
+  });
 }
 
 const HISTORY_DAYS = 30;

@@ -312,3 +312,51 @@ export async function insertIndexConfig(ex: Executor, config: Omit<TIndexConfig,
   );
   return Number(row!.version);
 }
+
+// ───────────── dynamic raw summed in SQL (dashboard: the score a week ago) ─────────────
+
+/** The column that names a report's region at a level ('*' groups by province). */
+const GROUP_COLUMNS = { province: 'r.province_code', regency: 'r.regency_code', district: 'r.district_code', village: 'r.region_code' } as const;
+
+/**
+ * The dynamic raw sum at `atMs` of a subtree's reports, grouped by the region at `groupLevel`
+ * (or one total when null): Σ weight(category) · weight(severity) · factor(status) ·
+ * factor(source, verified?) · 2^(−age/half-life) over reports that occurred and arrived by then,
+ * with their current status — the same arithmetic as vulnerability.ts reportContribution, done by
+ * the database so no report row travels to the server.
+ */
+export async function sumDecayedRaw(
+  ex: Executor,
+  root: string,
+  groupLevel: keyof typeof GROUP_COLUMNS | null,
+  atMs: number,
+  config: Pick<TIndexConfig, 'categoryWeights' | 'severityWeights' | 'statusFactors' | 'sourceFactors' | 'halfLifeHours'>,
+): Promise<Map<string, number>> {
+  const weights = {
+    c: config.categoryWeights,
+    s: config.severityWeights,
+    t: config.statusFactors,
+    v: Object.fromEntries(Object.entries(config.sourceFactors).map(([k, f]) => [k, f.verified])),
+    u: Object.fromEntries(Object.entries(config.sourceFactors).map(([k, f]) => [k, f.unverified])),
+  };
+  const sub = subtreeWhere(root, 4);
+  const group = groupLevel ? GROUP_COLUMNS[groupLevel] : `'${root.replace(/'/g, '')}'`;
+  const result = await run<{ code: string; raw: number | string | null }>(
+    ex,
+    `SELECT ${group} AS code, sum(
+        (($1::jsonb)->'c'->>r.category)::float8
+        * (($1::jsonb)->'s'->>r.severity::text)::float8
+        * (($1::jsonb)->'t'->>r.status)::float8
+        * (($1::jsonb)->(CASE WHEN r.status IN ('verified', 'in_progress', 'resolved') THEN 'v' ELSE 'u' END)->>(
+            CASE WHEN r.source IN ('field_officer', 'desk', 'rakor') THEN 'officer'
+                 WHEN r.reporter_id IS NULL AND r.public_contact IS NULL THEN 'anonymous'
+                 ELSE 'public' END))::float8
+        * power(2::float8, -(extract(epoch FROM ($2::timestamptz - r.occurred_at)) / ($3::float8 * 3600)))
+      ) AS raw
+     FROM reports r
+     WHERE ${sub.where} AND r.category IS NOT NULL AND r.occurred_at <= $2::timestamptz AND r.created_at <= $2::timestamptz
+     GROUP BY 1`,
+    [JSON.stringify(weights), new Date(atMs).toISOString(), config.halfLifeHours, ...sub.params],
+  );
+  return new Map(result.filter((r) => r.code !== null).map((r) => [r.code, Number(r.raw ?? 0)]));
+}
