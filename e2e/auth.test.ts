@@ -69,7 +69,8 @@ describe('sign-in', () => {
     await page.getByRole('button', { name: /Bupati Klaten/ }).click();
     const panel = page.locator('.account-panel');
     expect(await panel.innerText()).toContain('Pemantau (hanya baca)');
-    expect(await panel.innerText()).toContain('Kabupaten Klaten (33.10)');
+    // the scope's name arrives with the region lookup: wait for it
+    await expect.poll(() => panel.innerText()).toContain('Kabupaten Klaten (33.10)');
     await page.getByRole('button', { name: 'Keluar' }).click();
     await page.getByText('Anda sudah keluar.').waitFor();
 
