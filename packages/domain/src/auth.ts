@@ -30,10 +30,12 @@ export const PERMISSIONS = [
   'reports.publish',
   'reports.identity',
   'records.read',
+  'sitreps.write',
+  'sitreps.approve',
 ] as const;
 export type TPermission = (typeof PERMISSIONS)[number];
 
-const DESK: TPermission[] = ['records.read', 'reports.create', 'reports.verify', 'reports.handle', 'reports.identity'];
+const DESK: TPermission[] = ['records.read', 'reports.create', 'reports.verify', 'reports.handle', 'reports.identity', 'sitreps.write'];
 const GRANTS: Record<TRole, readonly TPermission[]> = {
   admin: [...PERMISSIONS],
   province_desk: [...DESK, 'reports.publish'],
@@ -48,9 +50,23 @@ export function can(role: TRole, permission: TPermission): boolean {
   return GRANTS[role].includes(permission);
 }
 
-/** All permissions of a role (sent to the web app so it hides what the user cannot do). */
-export function permissionsOf(role: TRole): TPermission[] {
-  return [...GRANTS[role]];
+/**
+ * All permissions of a user (sent to the web app so it hides what the user cannot do). Approving
+ * situation reports (`sitreps.approve`) is not a role grant: it belongs to the desks of the
+ * Kesbangpol pillar (the early-warning secretariat) and to administrators.
+ */
+export function permissionsOf(role: TRole, pillarCode: string | null = null): TPermission[] {
+  const out: TPermission[] = GRANTS[role].filter((p) => p !== 'sitreps.approve');
+  if (role === 'admin' || (GRANTS[role].includes('sitreps.write') && pillarCode === SITREP_APPROVER_PILLAR)) out.push('sitreps.approve');
+  return out;
+}
+
+/** The pillar whose desks approve and release situation reports. */
+export const SITREP_APPROVER_PILLAR = 'kesbangpol';
+
+/** True when a user may approve and release situation reports: a Kesbangpol desk, or an admin. */
+export function canApproveSitrep(role: TRole, pillarCode: string | null): boolean {
+  return permissionsOf(role, pillarCode).includes('sitreps.approve');
 }
 
 export const ZUsername = z

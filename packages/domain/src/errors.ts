@@ -120,6 +120,17 @@ export const FIELD_MESSAGES: Record<string, { id: string; en: string }> = {
   'election.unknown': { id: 'Pemilihan tidak dikenal atau di luar cakupan akun Anda.', en: 'Unknown election, or outside your account scope.' },
   'stage.unknown': { id: 'Tahapan tidak ada pada pemilihan ini.', en: 'This election has no such stage.' },
   'inbound.empty': { id: 'Tidak ada pesan dalam kiriman.', en: 'The request holds no message.' },
+  'sitrep.region_level': { id: 'Laporan situasi dibuat untuk provinsi, kabupaten/kota, atau kecamatan.', en: 'A situation report is made for a province, regency/city or district.' },
+  'sitrep.section_code': { id: 'Kode bagian: huruf kecil, angka atau garis bawah (2–40).', en: 'Section code: lowercase letters, digits or underscore (2–40).' },
+  'sitrep.section_duplicate': { id: 'Kode bagian tidak boleh ganda.', en: 'Section codes must be unique.' },
+  'sitrep.body_required': { id: 'Isi bagian ini sebelum dikirim.', en: 'Fill in this section before submitting.' },
+  'sitrep.sections_pending': { id: 'Semua bagian harus dikirim sebelum disetujui.', en: 'Every section must be submitted before approval.' },
+  'sitrep.not_draft': { id: 'Laporan ini sudah disetujui atau dirilis; tidak dapat diubah.', en: 'This report is already approved or released; it cannot change.' },
+  'sitrep.not_approved': { id: 'Laporan harus disetujui sebelum dirilis.', en: 'The report must be approved before release.' },
+  'sitrep.not_released': { id: 'Hanya laporan yang sudah dirilis dapat direvisi.', en: 'Only a released report can be revised.' },
+  'sitrep.already_revised': { id: 'Laporan ini sudah memiliki revisi yang lebih baru.', en: 'This report already has a newer revision.' },
+  'sitrep.section_unknown': { id: 'Bagian tidak dikenal.', en: 'Unknown section.' },
+  'date.future': { id: 'Tanggal tidak boleh di masa depan.', en: 'The date cannot be in the future.' },
 };
 
 /** Translate a field message key, or return the text unchanged when it is not a key. */

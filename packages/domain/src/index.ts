@@ -20,3 +20,5 @@ export * from './alerts-api.js';
 export * from './notifications.js';
 export * from './dashboard.js';
 export * from './map.js';
+export * from './sitreps.js';
+export * from './config-api.js';

@@ -26,6 +26,8 @@ import { reportRoutes } from './routes/reports.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { riskRoutes } from './routes/risk.js';
 import { streamRoutes } from './routes/stream.js';
+import { configRoutes } from './routes/config.js';
+import { sitrepRoutes } from './routes/sitreps.js';
 import { userRoutes } from './routes/users.js';
 import { LiveEvents } from './services/live-events.js';
 import type { AppDeps } from './types.js';
@@ -114,6 +116,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   await app.register(notificationRoutes);
   await app.register(streamRoutes);
   await app.register(dashboardRoutes);
+  await app.register(sitrepRoutes);
+  await app.register(configRoutes);
 
   if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });

@@ -604,3 +604,93 @@ export const alertEvents = pgTable(
   },
   (t) => [primaryKey({ columns: [t.provinceCode, t.id] }), index('alert_events_alert_idx').on(t.alertId, t.id)],
 );
+
+// ───────────────────────────── Daily situation reports (issue #4) ─────────────────────────────
+
+/**
+ * A daily situation report (laporan situasi harian) of a region (province, regency or district)
+ * for a local date. Revisions of the same day share (region, date); a released one is immutable
+ * (trigger in migration sitreps), and a correction is the next revision. `numbers` holds the
+ * day's figures as last assembled, frozen at approval.
+ */
+export const sitreps = pgTable(
+  'sitreps',
+  {
+    provinceCode: text('province_code').notNull(),
+    id: uuid('id').notNull(),
+    regionCode: text('region_code').notNull(),
+    date: text('date').notNull(), // YYYY-MM-DD, local date in the region's zone
+    revision: integer('revision').notNull().default(1),
+    status: text('status').notNull(), // 'draft' | 'approved' | 'released'
+    isDemo: boolean('is_demo').notNull().default(false),
+    numbers: jsonb('numbers').notNull(),
+    numbersAt: tstz('numbers_at').notNull(),
+    distribution: text('distribution').array().notNull().default(sql`'{}'::text[]`),
+    supersedes: uuid('supersedes'),
+    supersededBy: uuid('superseded_by'),
+    createdBy: uuid('created_by'),
+    approvedBy: uuid('approved_by'),
+    approvedByName: text('approved_by_name'),
+    approverPosition: text('approver_position'),
+    approvedAt: tstz('approved_at'),
+    releasedBy: uuid('released_by'),
+    releasedAt: tstz('released_at'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provinceCode, t.id] }),
+    index('sitreps_id_idx').on(t.id),
+    uniqueIndex('sitreps_region_date_rev_idx').on(t.provinceCode, t.regionCode, t.date, t.revision),
+    index('sitreps_region_pattern_idx').on(t.regionCode.op('text_pattern_ops'), t.date),
+    index('sitreps_date_idx').on(t.provinceCode, t.date),
+  ],
+);
+
+/** The sections of a situation report, each filled or confirmed by its pillar's desk. */
+export const sitrepSections = pgTable(
+  'sitrep_sections',
+  {
+    provinceCode: text('province_code').notNull(),
+    sitrepId: uuid('sitrep_id').notNull(),
+    code: text('code').notNull(),
+    pillarCode: text('pillar_code').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull().default(''),
+    status: text('status').notNull(), // 'pending' | 'submitted'
+    sortOrder: integer('sort_order').notNull().default(0),
+    submittedBy: uuid('submitted_by'),
+    submittedByName: text('submitted_by_name'),
+    submittedAt: tstz('submitted_at'),
+    updatedBy: uuid('updated_by'),
+    updatedByName: text('updated_by_name'),
+    updatedAt: tstz('updated_at'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.sitrepId, t.code] })],
+);
+
+/** Per-region situation-report configuration: its sections and its distribution list. */
+export const sitrepTemplates = pgTable('sitrep_templates', {
+  regionCode: text('region_code').primaryKey(),
+  sections: jsonb('sections').notNull(),
+  distribution: text('distribution').array().notNull().default(sql`'{}'::text[]`),
+  updatedBy: uuid('updated_by'),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+  version: integer('version').notNull().default(1),
+});
+
+/**
+ * Versions of the service-level times per severity (ZSlaConfig), append-only like the index
+ * configuration: a change is a new version in force from `effective_from`. With no row the
+ * defaults (DEFAULT_SLA) apply.
+ */
+export const slaConfigs = pgTable('sla_configs', {
+  version: integer('version').primaryKey(),
+  effectiveFrom: tstz('effective_from').notNull(),
+  config: jsonb('config').notNull(),
+  note: text('note'),
+  createdBy: uuid('created_by'),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+});

@@ -39,7 +39,7 @@ export function presentMe(user: UserRow, csrfToken: string): TMe {
     pillarCode: user.pillarCode,
     position: user.position,
     scopes: user.scopes,
-    permissions: permissionsOf(user.role as TRole),
+    permissions: permissionsOf(user.role as TRole, user.pillarCode),
     mustChangePassword: user.mustChangePassword,
     csrfToken,
   };

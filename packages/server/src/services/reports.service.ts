@@ -2,7 +2,6 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   ACTION_PERMISSIONS,
   DEFAULT_DUPLICATE_CONFIG,
-  DEFAULT_SLA,
   NATIONAL_SCOPE,
   can,
   decodeCursor,
@@ -60,6 +59,7 @@ import type { RegionStore } from '../regions/region-store.js';
 import type { Actor, RequestContext } from './context.js';
 import type { ElectionStore } from './elections.service.js';
 import { GroupCommitter } from './report-writer.js';
+import { slaInForce } from './config.service.js';
 
 export interface ReportsDeps {
   handle: DbHandle;
@@ -628,7 +628,8 @@ export async function applyReportAction<A extends TReportAction>(
  * time, one level up, saying why. Returns the escalations made. Runs with any clock (tests).
  */
 export async function escalateOverdueReports(deps: ReportsDeps, now: Date): Promise<{ id: string; reason: string; level: string }[]> {
-  const sla = deps.sla ?? DEFAULT_SLA;
+  // the times in force now: an administrator's latest version (config.service.ts), or the defaults
+  const sla = deps.sla ?? (await slaInForce(deps.handle.db, now));
   const shortest = Math.min(...Object.values(sla).map((s) => Math.min(s.verifyMinutes, s.handleMinutes)));
   const candidates = await findSlaCandidates(deps.handle.db, new Date(now.getTime() - shortest * 60_000));
   const done: { id: string; reason: string; level: string }[] = [];

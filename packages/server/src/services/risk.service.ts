@@ -115,10 +115,12 @@ export async function addIndexConfigVersion(deps: { handle: DbHandle }, ctx: Req
   if (!parsed.success) {
     throw new AppError('validation', 'index configuration', { fields: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(config)', message: i.message })) });
   }
-  await loadIndexConfigs(deps.handle.db);
+  const configs = await loadIndexConfigs(deps.handle.db);
+  // the audit entry keeps old → new: the version in force at the new one's start, and the new one
+  const previous = selectIndexConfig(configs, Date.parse(parsed.data.effectiveFrom));
   const version = await deps.handle.db.transaction(async (tx) => {
     const v = await insertIndexConfig(tx, parsed.data, ctx.actor.id === SYSTEM_ACTOR.id ? null : ctx.actor.id);
-    await insertAudit(tx, { actorId: ctx.actor.id, actorName: ctx.actor.username, action: 'risk.config_version', entity: 'risk_index_config', entityId: String(v), after: { ...parsed.data, version: v }, ip: ctx.ip });
+    await insertAudit(tx, { actorId: ctx.actor.id, actorName: ctx.actor.username, action: 'risk.config_version', entity: 'risk_index_config', entityId: String(v), before: previous, after: { ...parsed.data, version: v }, ip: ctx.ip });
     return v;
   });
   return { ...parsed.data, version };
