@@ -146,6 +146,9 @@ export const ZSitrepNumbers = z.object({
   escalations: z
     .array(z.object({ reportId: z.string(), title: z.string(), category: z.string().nullable(), severity: z.number().int(), status: z.string(), escalationLevel: z.string(), regionCode: z.string(), regionName: z.string(), escalatedAt: z.string().nullable() }))
     .describe('open reports escalated to this region’s level or above'),
+  alerts: z
+    .array(z.object({ id: z.string(), kind: z.string(), status: z.string(), regionCode: z.string(), regionName: z.string(), level: z.string().nullable(), severity: z.number().int().nullable(), cause: z.object({ id: z.string(), en: z.string() }), isProvisional: z.boolean(), createdAt: z.string() }))
+    .describe('early-warning alerts raised in the region during the day'),
 });
 /** The numbers of one day. */
 export type TSitrepNumbers = z.infer<typeof ZSitrepNumbers>;
@@ -248,7 +251,6 @@ export const ZSitrep = ZSitrepSummary.extend({
   approverPosition: z.string().nullable(),
   supersedes: z.string().nullable(),
   distribution: z.array(z.string()),
-  alertsIncluded: z.boolean().describe('false while the alerts capability is not installed: the report has no alerts section'),
   can: z.object({ approve: z.boolean(), release: z.boolean(), refresh: z.boolean(), revise: z.boolean() }),
 });
 /** A situation report in full. */

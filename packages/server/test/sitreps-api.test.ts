@@ -2,9 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertHooks } from '../src/services/alerts.service.js';
+import { createMailer, dispatchOnce } from '../src/services/delivery.service.js';
 import { escalateOverdueReports } from '../src/services/reports.service.js';
+import { applyPendingRiskDeltas } from '../src/services/risk.service.js';
 import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
 
 const KLATEN = '33.10';
@@ -92,6 +97,8 @@ describe.each(BACKENDS)('daily situation reports on %s', (backend) => {
     await report('r2', `${DAY}T09:30:00`, { severity: 3 });
     await report('r3', `${DAY}T10:00:00`, { category: 'hoaks', severity: 1, regionCode: cawasVillages[0] });
     await report('r4', `${DAY}T12:00:00`, { category: 'intimidasi_kekerasan', severity: 4, regionCode: cawasVillages[1] });
+    // the index job raises the severity-4 alert of the day
+    await applyPendingRiskDeltas({ handle: t.handle, hooks: alertHooks(t) }, t.clock.now.getTime());
     await act('r1', `${DAY}T10:00:00`, 'verify', { comment: 'dicek' });
     await act('r1', `${DAY}T11:00:00`, 'resolve', { outcome: 'Sudah ditangani.' });
     await act('r5', `${DAY}T08:00:00`, 'verify', { comment: 'dicek' });
@@ -110,7 +117,7 @@ describe.each(BACKENDS)('daily situation reports on %s', (backend) => {
     expect(res.statusCode, res.body).toBe(201);
     const s = res.json();
     sitrepId = s.id;
-    expect(s).toMatchObject({ regionCode: KLATEN, date: DAY, timeZone: 'WIB', revision: 1, status: 'draft', version: 1, isDemo: false, sectionsSubmitted: 0, sectionsTotal: 5, alertsIncluded: false });
+    expect(s).toMatchObject({ regionCode: KLATEN, date: DAY, timeZone: 'WIB', revision: 1, status: 'draft', version: 1, isDemo: false, sectionsSubmitted: 0, sectionsTotal: 5 });
     expect(s.sections.map((x: { pillarCode: string }) => x.pillarCode)).toEqual(['polri', 'tni', 'kesbangpol', 'kpu', 'bawaslu']);
     expect(s.sections[0].title).toContain('Polres');
     expect(s.sections[1].title).toContain('Kodim');
@@ -130,6 +137,8 @@ describe.each(BACKENDS)('daily situation reports on %s', (backend) => {
       { status: 'resolved', count: 1 },
     ]);
     expect(n.escalations.map((e: { reportId: string }) => e.reportId)).toEqual([ids.r4]);
+    expect(n.alerts).toHaveLength(1);
+    expect(n.alerts[0]).toMatchObject({ kind: 'severity4', regionCode: cawasVillages[1], createdAt: at(`${DAY}T12:00:00`).toISOString() });
     expect(n.topRegions.length).toBeGreaterThan(0);
     expect(n.topRegions.map((r: { regionCode: string }) => r.regionCode)).toEqual(expect.arrayContaining([BAYAT, CAWAS]));
     // opening it again answers the same report
@@ -262,6 +271,8 @@ describe.each(BACKENDS)('daily situation reports on %s', (backend) => {
     expect(text).toMatch(/Melewati batas waktu layanan \(SLA\)\s+2\b/);
     expect(text).toMatch(/Politik uang\s+2\b/);
     expect(text).toMatch(/Hoaks \/ disinformasi\s+1\b/);
+    expect(text).toContain('4. Peringatan dini hari ini');
+    expect(text).toMatch(/12\.00 WIB/);
     expect(text).toContain('Dua dugaan politik uang ditindaklanjuti Sentra Gakkumdu.');
     expect(text).toContain('Kepala Kesbangpol Klaten');
     expect(text).toContain('DIRILIS');
@@ -341,5 +352,59 @@ describe.each(BACKENDS)('daily situation reports on %s', (backend) => {
     expect(change).toMatchObject({ action: 'risk.config_version', entity: 'risk_index_config' });
     expect(change.before.thresholds.regency).toEqual({ sedang: 13.47, tinggi: 49.33 });
     expect(change.after.thresholds.regency).toEqual({ sedang: 10, tinggi: 40 });
+  });
+});
+
+describe.each(BACKENDS)('a released situation report is e-mailed to its distribution list on %s', (backend) => {
+  it('sends one e-mail per address through the outbox, linking the report page', async () => {
+    const mails: { to: string[]; data: string }[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, session, callback) {
+        let data = '';
+        stream.on('data', (c: Buffer) => (data += c.toString()));
+        stream.on('end', () => {
+          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const port = (smtp.server.address() as AddressInfo).port;
+    const t = await createTestApp(backend, {
+      demo: true,
+      delivery: { smtpUrl: `smtp://127.0.0.1:${port}`, smtpFrom: 'Sinergi <sinergi@test.local>', maxAttempts: 3, backoffSeconds: 30, webhookTimeoutMs: 2000, publicUrl: 'https://sinergi.test' },
+    });
+    const mailer = createMailer(t.config);
+    try {
+      await createTestUser(t.handle, { username: 'kesbang', role: 'regency_desk', scopes: [KLATEN], pillarCode: 'kesbangpol' });
+      const kesbang = await t.login('kesbang');
+      const put = await kesbang.request({ method: 'PUT', url: `/api/sitrep-templates/${KLATEN}`, payload: { sections: [{ code: 'kesbangpol', pillarCode: 'kesbangpol', title: 'Situasi umum' }], distribution: ['bupati@klaten.example.id', 'dandim@klaten.example.id'] } });
+      expect(put.statusCode, put.body).toBe(200);
+      let s = (await kesbang.post('/api/sitreps', { regionCode: KLATEN, date: '2024-11-20' })).json();
+      expect(s.sections).toHaveLength(1);
+      s = (await kesbang.post(`/api/sitreps/${s.id}/sections/kesbangpol/submit`, { body: 'Kondusif.', version: s.sections[0].version })).json();
+      s = (await kesbang.post(`/api/sitreps/${s.id}/approve`, { version: s.version })).json();
+      const released = await kesbang.post(`/api/sitreps/${s.id}/release`, { version: s.version });
+      expect(released.statusCode, released.body).toBe(200);
+      const deps = { handle: t.handle, regions: t.regions, config: t.config, mailer };
+      await dispatchOnce(deps, new Date(t.clock.now.getTime() + 1000));
+      await dispatchOnce(deps, new Date(t.clock.now.getTime() + 2000));
+      const ours = mails.filter((m) => m.to.some((a) => a.endsWith('@klaten.example.id')));
+      expect(ours.map((m) => m.to[0]).sort()).toEqual(['bupati@klaten.example.id', 'dandim@klaten.example.id']);
+      const body = ours[0]!.data.replace(/=\r?\n/g, '');
+      expect(body).toContain(`https://sinergi.test/sitreps/${s.id}`);
+      expect(body).toMatch(/DATA DEMO/);
+      expect(body).toMatch(/2024-11-20/);
+      // a second pass sends nothing again
+      await dispatchOnce(deps, new Date(t.clock.now.getTime() + 60_000));
+      expect(mails.filter((m) => m.to.some((a) => a.endsWith('@klaten.example.id')))).toHaveLength(2);
+    } finally {
+      mailer?.close();
+      await t.dispose();
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
   });
 });

@@ -52,6 +52,7 @@ function formatInstant(iso: string | null, zone: keyof typeof ZONES): string {
 }
 
 const LEVEL_NAMES: Record<string, string> = { province: 'Provinsi', regency: 'Kabupaten/Kota', district: 'Kecamatan' };
+const ALERT_STATUS: Record<string, string> = { open: 'Terbuka', acknowledged: 'Diterima', closed: 'Ditutup' };
 const VULN: Record<string, string> = { rendah: 'Rendah', sedang: 'Sedang', tinggi: 'Tinggi' };
 
 /** "Kabupaten Klaten" as it is named; "Kecamatan Bayat" where the name lacks the level. */
@@ -140,9 +141,20 @@ export async function renderSitrepPdf(s: TSitrep): Promise<Buffer> {
       : empty('Tidak ada eskalasi terbuka pada tingkat ini.'),
   );
 
-  content.push({ text: '4. Laporan per pilar', style: 'h2' });
+  content.push({ text: '4. Peringatan dini hari ini', style: 'h2' });
+  content.push(
+    n.alerts.length
+      ? table(
+          ['Waktu', 'Wilayah', 'Peringatan', 'Status'],
+          n.alerts.map((a) => [formatInstant(a.createdAt, zone).replace(/^\S+\s/, ''), a.regionName, `${a.cause.id}${a.isProvisional ? ' (sementara)' : ''}`, ALERT_STATUS[a.status] ?? a.status]),
+          [60, 80, '*', 60],
+        )
+      : empty('Tidak ada peringatan dini pada hari ini.'),
+  );
+
+  content.push({ text: '5. Laporan per pilar', style: 'h2' });
   s.sections.forEach((sec, i) => {
-    content.push({ text: `4.${i + 1} ${sec.title} — ${sec.pillarName}`, style: 'h3' });
+    content.push({ text: `5.${i + 1} ${sec.title} — ${sec.pillarName}`, style: 'h3' });
     content.push({ text: sec.body.trim() || '(belum diisi)', margin: [0, 0, 0, 2], italics: !sec.body.trim() });
     content.push({ text: sec.status === 'submitted' ? `Dikirim oleh ${sec.submittedBy ?? '–'}, ${formatInstant(sec.submittedAt, zone)}` : 'Belum dikirim', fontSize: 8, color: '#555', margin: [0, 0, 0, 8] });
   });

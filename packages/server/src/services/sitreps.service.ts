@@ -36,6 +36,7 @@ import { insertOutbox } from '../db/repositories/reports.js';
 import {
   countDayEvents,
   countSubmittedSections,
+  findDayAlerts,
   findDayReportFacts,
   findLatestSitrep,
   findOpenEscalations,
@@ -58,6 +59,7 @@ import type { RegionStore } from '../regions/region-store.js';
 import { slaInForce } from './config.service.js';
 import { SYSTEM_ACTOR, type Actor, type RequestContext } from './context.js';
 import type { ElectionStore } from './elections.service.js';
+import { registerNoticeTopic } from './notice-topics.js';
 import { listRisk } from './risk.service.js';
 
 /*
@@ -76,8 +78,32 @@ export interface SitrepDeps {
 
 /** Outbox topic of a released report; the delivery job e-mails the distribution list. */
 export const SITREP_RELEASED_TOPIC = 'sitrep.released';
+
+/*
+ * How a release reads in the bell, the e-mail and the webhook. The e-mail goes to the region's
+ * distribution list (`email:` recipients) and to the desks of the region; it links the report's
+ * page in the web app (SINERGI_PUBLIC_URL), where the PDF is one click away for a signed-in
+ * reader — the PDF is not attached, so a forwarded e-mail never carries restricted content.
+ */
+registerNoticeTopic({
+  topic: SITREP_RELEASED_TOPIC,
+  label: { id: 'Laporan situasi harian dirilis', en: 'Daily situation report released' },
+  email: () => true,
+  describe: (p, { regionName, lang }) => {
+    const name = typeof p.regionName === 'string' ? p.regionName : (regionName ?? '');
+    const date = typeof p.date === 'string' ? p.date : '';
+    const rev = typeof p.revision === 'number' && p.revision > 1 ? p.revision : null;
+    const demo = p.isDemo === true ? (lang === 'id' ? '[DATA DEMO] ' : '[DEMO DATA] ') : '';
+    return lang === 'id'
+      ? `${demo}Laporan situasi harian ${name} ${date}${rev ? ` (revisi ${rev})` : ''} dirilis — PDF tersedia di tautan`
+      : `${demo}Daily situation report ${name} ${date}${rev ? ` (revision ${rev})` : ''} released — PDF at the link`;
+  },
+  link: (p) => (typeof p.sitrepId === 'string' ? `/sitreps/${p.sitrepId}` : null),
+});
+
 const TOP_REGIONS = 5;
 const TOP_ESCALATIONS = 10;
+const MAX_ALERTS = 50;
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const parsed = schema.safeParse(input);
@@ -211,12 +237,13 @@ export async function assembleSitrepNumbers(deps: Omit<SitrepDeps, 'isDemo'>, re
   const endOfDay = localMidnight(addDays(date, 1), regionCode);
   const to = now.getTime() < endOfDay.getTime() ? now : endOfDay;
   const ex = deps.handle.db;
-  const [dayReports, events, openReports, sla, escalations] = await Promise.all([
+  const [dayReports, events, openReports, sla, escalations, dayAlerts] = await Promise.all([
     findDayReportFacts(ex, regionCode, from, to),
     countDayEvents(ex, regionCode, from, to),
     findOpenReportFacts(ex, regionCode, to),
     slaInForce(ex, to),
     findOpenEscalations(ex, regionCode, levelsFrom(regionCode), to, TOP_ESCALATIONS),
+    findDayAlerts(ex, regionCode, from, to, MAX_ALERTS),
   ]);
   const counts = countSitrepNumbers({ dayReports, resolvedInDay: events.resolved, escalatedInDay: events.escalated, openReports, toMs: to.getTime(), sla });
   // the index of each child region at the end of the day (or now), read as a national service would
@@ -240,6 +267,18 @@ export async function assembleSitrepNumbers(deps: Omit<SitrepDeps, 'isDemo'>, re
       regionCode: e.regionCode,
       regionName: deps.regions.nameOf(e.regionCode) ?? e.regionCode,
       escalatedAt: e.escalatedAt?.toISOString() ?? null,
+    })),
+    alerts: dayAlerts.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      status: a.status,
+      regionCode: a.regionCode,
+      regionName: deps.regions.nameOf(a.regionCode) ?? a.regionCode,
+      level: a.level,
+      severity: a.severity,
+      cause: a.cause as { id: string; en: string },
+      isProvisional: a.isProvisional,
+      createdAt: a.createdAt.toISOString(),
     })),
   };
 }
@@ -302,7 +341,6 @@ async function present(deps: SitrepDeps, ctx: RequestContext, row: SitrepRow, ex
     approverPosition: row.approverPosition,
     supersedes: row.supersedes,
     distribution: row.distribution,
-    alertsIncluded: false,
     can: {
       approve: approver && isDraft && submitted === presented.length,
       release: approver && row.status === 'approved',

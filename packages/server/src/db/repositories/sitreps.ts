@@ -1,7 +1,7 @@
 import { ZSlaConfig, type TSitrepReportFacts, type TSlaConfig } from '@sinergi/domain';
 import { and, asc, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
-import { reportEvents, reports, sitrepSections, sitreps, sitrepTemplates, slaConfigs } from '../schema.js';
+import { alerts, reportEvents, reports, sitrepSections, sitreps, sitrepTemplates, slaConfigs } from '../schema.js';
 import { inScope } from './scope.js';
 
 export type SitrepRow = typeof sitreps.$inferSelect;
@@ -209,6 +209,16 @@ export async function findOpenEscalations(ex: Executor, regionCode: string, leve
       ),
     )
     .orderBy(desc(reports.severity), sql`${reports.escalatedAt} DESC NULLS LAST`, desc(reports.id))
+    .limit(limit);
+}
+
+/** Early-warning alerts raised in the region (or beneath it) in [from, to), oldest first. */
+export async function findDayAlerts(ex: Executor, regionCode: string, from: Date, to: Date, limit: number) {
+  return ex
+    .select({ id: alerts.id, kind: alerts.kind, status: alerts.status, regionCode: alerts.regionCode, level: alerts.level, severity: alerts.severity, cause: alerts.cause, isProvisional: alerts.isProvisional, createdAt: alerts.createdAt })
+    .from(alerts)
+    .where(and(eq(alerts.provinceCode, regionCode.slice(0, 2)), inScope(alerts.regionCode, [regionCode]), gte(alerts.createdAt, from), lt(alerts.createdAt, to)))
+    .orderBy(asc(alerts.createdAt), asc(alerts.id))
     .limit(limit);
 }
 
