@@ -15,7 +15,7 @@ export const ZNotification = z.object({
   regionCode: z.string().nullable(),
   regionName: z.string().nullable(),
   message: z.string(),
-  link: z.string().nullable().describe('path in the web app, e.g. /reports/ID'),
+  link: z.string().nullable().describe('path in the web app, e.g. /laporan/ID'),
   payload: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
   read: z.boolean(),

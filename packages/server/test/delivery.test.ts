@@ -220,7 +220,7 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
     await dispatchOnce(deps, advance(1000));
     const mine = (await panwascam.get('/api/notifications')).json() as { items: { id: string; topic: string; link: string; message: string; read: boolean; payload: { reportId: string } }[]; unread: number };
     const item = mine.items.find((n) => n.payload.reportId === reportId)!;
-    expect(item).toMatchObject({ topic: 'report.created', link: `/reports/${reportId}`, read: false });
+    expect(item).toMatchObject({ topic: 'report.created', link: `/laporan/${reportId}`, read: false });
     expect(item.message).toMatch(/^Laporan baru \(keparahan 2\) di /);
     expect((await panwascam.get('/api/notifications', { 'accept-language': 'en' })).json().items[0].message).toMatch(/^New report/);
     expect(mine.unread).toBeGreaterThan(0);
@@ -270,7 +270,7 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
     expect(to).toEqual(['kesbang@example.test', 'panwascam.bayat@example.test']);
     const mail = mails.find((m) => m.to.includes('kesbang@example.test'))!;
     expect(mail.data).toMatch(new RegExp(`Idempotency-Key: ${emails[0]!.idempotency_key}`));
-    expect(mail.data).toContain(`https://sinergi.test/reports/${reportId}`);
+    expect(mail.data).toContain(`https://sinergi.test/laporan/${reportId}`);
     expect(mail.data).toMatch(/Subject: \[Sinergi\] Laporan baru \(keparahan 3\)/);
     expect((await t.app.inject({ method: 'GET', url: '/api/health' })).json().delivery).toEqual({ email: true, live: true });
 
@@ -280,6 +280,35 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
     await fanOutDue({ ...deps, mailer: null }, advance(1000));
     expect((await deliveriesOf(low)).filter((d) => d.channel === 'email')).toHaveLength(0);
     expect((await deliveriesOf(severe)).filter((d) => d.channel === 'email')).toHaveLength(0);
+  });
+
+  it('plugs other topics in through the registry: an alert goes out only by the channels it names; a sitrep to its e-mail list', async () => {
+    const hook = await startReceiver();
+    const created = (await admin.post('/api/webhooks', { name: 'Alerts', url: hook.url, topics: ['alert.raised', 'sitrep.released'], regionScope: '33.10' })).json() as { id: string };
+    const write = async (topic: string, payload: Record<string, unknown>, recipients: string[]) => {
+      const [row] = await t.handle.query<{ id: number }>(
+        'INSERT INTO outbox (province_code, topic, region_code, payload, recipients) VALUES ($1, $2, $3, $4::jsonb, $5::text[]) RETURNING id',
+        ['33', topic, BAYAT, JSON.stringify(payload), recipients],
+      );
+      return Number(row!.id);
+    };
+    const channelsOf = async (outboxId: number) =>
+      (await t.handle.query<{ channel: string; target: string }>('SELECT channel, target FROM outbox_deliveries WHERE outbox_id = $1 ORDER BY channel, target', [outboxId])).map((d) => `${d.channel}:${d.target}`);
+    const provisional = await write('alert.raised', { alertId: randomUUID(), channels: ['web'], cause: { id: 'Laporan anonim', en: 'Anonymous report' } }, [`district:${BAYAT}`]);
+    const confirmed = await write('alert.raised', { alertId: randomUUID(), channels: ['web', 'email', 'webhook', 'cap'], cause: { id: 'Lonjakan laporan', en: 'Report spike' } }, [`district:${BAYAT}`]);
+    const sitrep = await write('sitrep.released', { sitrepId: randomUUID(), title: 'Sitrep harian' }, ['email:Posko@Klaten.example.test', 'regency:33.10']);
+    mails.length = 0;
+    await dispatchOnce(deps, advance(1000));
+    expect(await channelsOf(provisional)).toEqual([]);
+    expect(await channelsOf(confirmed)).toEqual(['email:panwascam.bayat@example.test', `webhook:${created.id}`]);
+    expect(await channelsOf(sitrep)).toEqual(['email:kesbang@example.test', 'email:posko@klaten.example.test', `webhook:${created.id}`]);
+    // the in-app text comes from the registry, in the reader's language
+    const items = (await panwascam.get('/api/notifications?limit=5', { 'accept-language': 'en' })).json().items as { topic: string; message: string }[];
+    expect(items.find((n) => n.topic === 'alert.raised')?.message).toMatch(/^Early-warning alert in .*: (Report spike|Anonymous report)$/);
+    expect(hook.received.map((r) => JSON.parse(r.body).topic).sort()).toEqual(['alert.raised', 'sitrep.released']);
+    expect(mails.flatMap((m) => m.to).sort()).toEqual(['kesbang@example.test', 'panwascam.bayat@example.test', 'posko@klaten.example.test']);
+    await admin.request({ method: 'DELETE', url: `/api/webhooks/${created.id}` });
+    await hook.close();
   });
 
   it('refuses bad webhook subscriptions with a 4xx and changes nothing', async () => {

@@ -22,6 +22,7 @@ const PublicStatusPage = lazy(() => import('./features/public/public-status-page
 const IncidentsPage = lazy(() => import('./features/incidents/incidents-page').then((m) => ({ default: m.IncidentsPage })));
 const IncidentPage = lazy(() => import('./features/incidents/incident-page').then((m) => ({ default: m.IncidentPage })));
 const DashboardPage = lazy(() => import('./features/dashboard/dashboard-page').then((m) => ({ default: m.DashboardPage })));
+const WebhooksPage = lazy(() => import('./features/admin-webhooks/webhooks-page').then((m) => ({ default: m.WebhooksPage })));
 const ReportPage = lazy(() => import('./features/report-page/report-page').then((m) => ({ default: m.ReportPage })));
 
 export function App() {
@@ -93,6 +94,7 @@ const TITLES: [RegExp, string][] = [
   [/^\/peta/, 'nav.map'],
   [/^\/wilayah/, 'nav.regions'],
   [/^\/pengguna/, 'nav.users'],
+  [/^\/webhook/, 'nav.webhooks'],
   [/^\/lapor\/saya/, 'nav.mine'],
   [/^\/lapor$/, 'nav.report'],
   [/^\/laporan\/./, 'reportPage.title'],
@@ -105,6 +107,7 @@ function Routes() {
   const { t } = useTranslation();
   const [location] = useLocation();
   const canManageUsers = hasPermission(me, 'users.manage');
+  const canManageConfig = hasPermission(me, 'config.manage');
   const canReport = hasPermission(me, 'reports.create');
   const isDesk = hasPermission(me, 'reports.verify') || hasPermission(me, 'reports.handle');
   // desks and observers land in the situation room; field officers on their own page
@@ -170,6 +173,11 @@ function Routes() {
           </Route>
           <Route path="/pengguna/:id">{(params) => <UserDetailPage id={params.id} />}</Route>
         </>
+      ) : null}
+      {canManageConfig ? (
+        <Route path="/webhook">
+          <WebhooksPage />
+        </Route>
       ) : null}
       <Route>
         <NotFound />

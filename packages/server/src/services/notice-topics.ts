@@ -18,7 +18,7 @@ export interface NoticeTopic {
   webhook?(payload: Record<string, unknown>): boolean;
   /** One line for the bell and the e-mail subject, in the reader's language. */
   describe(payload: Record<string, unknown>, context: { regionName: string | null; lang: TLang }): string;
-  /** Path in the web app the notice opens, if any. */
+  /** Path in the web app the notice opens, if any (alerts and sitreps: set when their pages exist). */
   link?(payload: Record<string, unknown>): string | null;
 }
 
@@ -49,7 +49,7 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
 const where = (regionName: string | null, lang: TLang) => (regionName ? (lang === 'id' ? ` di ${regionName}` : ` in ${regionName}`) : '');
 const titled = (payload: Record<string, unknown>) => (text(payload.title) ? `: ${text(payload.title)}` : '');
 const severity = (payload: Record<string, unknown>) => (typeof payload.severity === 'number' ? payload.severity : 0);
-const reportLink = (payload: Record<string, unknown>) => (text(payload.reportId) ? `/reports/${text(payload.reportId)}` : null);
+const reportLink = (payload: Record<string, unknown>) => (text(payload.reportId) ? `/laporan/${text(payload.reportId)}` : null);
 
 // ── Reports (services/reports.service.ts) ──
 registerNoticeTopic({
@@ -97,7 +97,6 @@ registerNoticeTopic({
   email: (p) => alertChannel(p, 'email'),
   webhook: (p) => alertChannel(p, 'webhook'),
   describe: (p, { regionName, lang }) => (lang === 'id' ? `Peringatan dini${where(regionName, lang)}${cause(p, lang)}` : `Early-warning alert${where(regionName, lang)}${cause(p, lang)}`),
-  link: (p) => (text(p.alertId) ? `/alerts/${text(p.alertId)}` : null),
 });
 registerNoticeTopic({
   topic: 'alert.updated',
@@ -105,7 +104,6 @@ registerNoticeTopic({
   email: () => false,
   describe: (p, { regionName, lang }) =>
     lang === 'id' ? `Peringatan diperbarui${where(regionName, lang)}${text(p.status) ? ` (${text(p.status)})` : ''}` : `Alert updated${where(regionName, lang)}${text(p.status) ? ` (${text(p.status)})` : ''}`,
-  link: (p) => (text(p.alertId) ? `/alerts/${text(p.alertId)}` : null),
 });
 
 // ── Situation reports: the sitrep service may replace this with its own wording; recipients
@@ -115,5 +113,4 @@ registerNoticeTopic({
   label: { id: 'Laporan situasi (sitrep) terbit', en: 'Situation report released' },
   email: () => true,
   describe: (p, { regionName, lang }) => (lang === 'id' ? `Laporan situasi terbit${where(regionName, lang)}${titled(p)}` : `Situation report released${where(regionName, lang)}${titled(p)}`),
-  link: (p) => (text(p.sitrepId) ? `/sitreps/${text(p.sitrepId)}` : null),
 });

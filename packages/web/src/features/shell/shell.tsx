@@ -10,6 +10,7 @@ import { DemoBadge } from './demo-badge';
 import { Icon, type IconName } from './icons';
 import { usePillarName, useRoleLabel } from './labels';
 import { LanguageSwitch } from './language-switch';
+import { NotificationBell } from '../notifications/notification-bell';
 
 interface NavItem {
   href: string;
@@ -28,6 +29,7 @@ const NAV: NavItem[] = [
   { href: '/kejadian', labelKey: 'nav.incidents', icon: 'list', permission: 'reports.verify', deskOnly: true },
   { href: '/wilayah', labelKey: 'nav.regions', icon: 'map', permission: 'records.read' },
   { href: '/pengguna', labelKey: 'nav.users', icon: 'users', permission: 'users.manage' },
+  { href: '/webhook', labelKey: 'nav.webhooks', icon: 'link', permission: 'config.manage' },
 ];
 
 /** Navigation entries this user may open. */
@@ -77,7 +79,10 @@ export function Shell({ children }: { children: ReactNode }) {
               ))}
             </ul>
           </nav>
-          <AccountMenu onChangePassword={() => setPasswordOpen(true)} />
+          <div className="topbar-actions">
+            <NotificationBell />
+            <AccountMenu onChangePassword={() => setPasswordOpen(true)} />
+          </div>
         </div>
       </header>
       {me.mustChangePassword ? (
