@@ -264,7 +264,7 @@ describe('level changes', () => {
     const a = alerts[0];
     expect(ZAlert.parse(a)).toEqual(a);
     expect(a).toMatchObject({ kind: 'level_rise', regionCode: '33.10.04', level: 'tinggi', previousLevel: 'sedang', reportIds: ['a'], channels: ['web', 'email', 'webhook', 'cap'] });
-    expect(a?.cause.id).toBe('Tingkat kerawanan Bayat naik dari sedang ke tinggi (skor 55.00), terutama karena laporan politik_uang, hoaks.');
+    expect(a?.cause.id).toBe('Tingkat kerawanan Bayat naik dari sedang ke tinggi (skor 55.00), terutama karena laporan politik uang, hoaks / disinformasi.');
   });
 
   it('summarises stage-boundary and config changes in one notice per desk', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { regionLevelOf, ZRegionLevel } from './regions.js';
+import { CATEGORIES } from './taxonomy.js';
 import {
   compareVulnerabilityLevels,
   isVerifiedStatus,
@@ -207,6 +208,12 @@ const LEVEL_LABEL: Record<TVulnerabilityLevel, TAlertText> = {
   tinggi: { id: 'tinggi', en: 'high' },
 };
 
+/** A category's name in a sentence (`politik uang`, `money politics`); the code when unknown. */
+function categoryText(code: TIndexCategoryCode, lang: 'id' | 'en'): string {
+  const label = CATEGORIES[code]?.label[lang];
+  return label ? label.toLowerCase() : code;
+}
+
 function fmt(value: number, digits = 2): string {
   return value.toFixed(digits);
 }
@@ -250,7 +257,9 @@ export function buildLevelRiseAlert(
   },
 ): TAlert {
   const from = input.from ?? 'rendah';
-  const cats = (input.topCategories ?? []).slice(0, 3).join(', ');
+  const top = (input.topCategories ?? []).slice(0, 3);
+  const cats = top.map((c) => categoryText(c, 'id')).join(', ');
+  const catsEn = top.map((c) => categoryText(c, 'en')).join(', ');
   const { channels, isProvisional } = alertChannelsFor('level_rise', input.reports);
   return {
     ...baseAlert('level_rise', input.regionCode, input),
@@ -259,7 +268,7 @@ export function buildLevelRiseAlert(
     score: input.score,
     cause: {
       id: `Tingkat kerawanan ${input.regionName} naik dari ${LEVEL_LABEL[from].id} ke ${LEVEL_LABEL[input.to].id} (skor ${fmt(input.score)})${cats ? `, terutama karena laporan ${cats}` : ''}.`,
-      en: `Vulnerability of ${input.regionName} rose from ${LEVEL_LABEL[from].en} to ${LEVEL_LABEL[input.to].en} (score ${fmt(input.score)})${cats ? `, driven mostly by ${cats} reports` : ''}.`,
+      en: `Vulnerability of ${input.regionName} rose from ${LEVEL_LABEL[from].en} to ${LEVEL_LABEL[input.to].en} (score ${fmt(input.score)})${catsEn ? `, driven mostly by ${catsEn} reports` : ''}.`,
     },
     reportIds: input.reports.map((r) => r.id),
     channels,
@@ -306,8 +315,8 @@ export function buildSeverity4Alert(
     severity: 4,
     category: r.category,
     cause: {
-      id: `Laporan kritis (tingkat 4) ${r.category} di ${input.regionName}${decision.isProvisional ? ' — belum diverifikasi' : ''}.`,
-      en: `Critical (severity 4) ${r.category} report in ${input.regionName}${decision.isProvisional ? ' — not yet verified' : ''}.`,
+      id: `Laporan kritis (tingkat 4) ${categoryText(r.category, 'id')} di ${input.regionName}${decision.isProvisional ? ' — belum diverifikasi' : ''}.`,
+      en: `Critical (severity 4) ${categoryText(r.category, 'en')} report in ${input.regionName}${decision.isProvisional ? ' — not yet verified' : ''}.`,
     },
     reportIds: [r.id],
     channels: decision.channels,

@@ -23,6 +23,8 @@ const IncidentsPage = lazy(() => import('./features/incidents/incidents-page').t
 const IncidentPage = lazy(() => import('./features/incidents/incident-page').then((m) => ({ default: m.IncidentPage })));
 const DashboardPage = lazy(() => import('./features/dashboard/dashboard-page').then((m) => ({ default: m.DashboardPage })));
 const WebhooksPage = lazy(() => import('./features/admin-webhooks/webhooks-page').then((m) => ({ default: m.WebhooksPage })));
+const AlertsPage = lazy(() => import('./features/alerts/alerts-page').then((m) => ({ default: m.AlertsPage })));
+const AlertPage = lazy(() => import('./features/alerts/alert-page').then((m) => ({ default: m.AlertPage })));
 const ReportPage = lazy(() => import('./features/report-page/report-page').then((m) => ({ default: m.ReportPage })));
 
 export function App() {
@@ -100,6 +102,7 @@ const TITLES: [RegExp, string][] = [
   [/^\/laporan\/./, 'reportPage.title'],
   [/^\/laporan/, 'nav.triage'],
   [/^\/kejadian/, 'nav.incidents'],
+  [/^\/peringatan/, 'nav.alerts'],
 ];
 
 function Routes() {
@@ -155,6 +158,10 @@ function Routes() {
         </Route>
       ) : null}
       <Route path="/kejadian/:id">{(params) => <IncidentPage id={params.id} />}</Route>
+      <Route path="/peringatan">
+        <AlertsPage />
+      </Route>
+      <Route path="/peringatan/:id">{(params) => <AlertPage id={decodeURIComponent(params.id)} />}</Route>
       <Route path="/">{seesDashboard ? <DashboardPage /> : <HomePage />}</Route>
       <Route path="/wilayah">
         <RegionBrowser code={null} />

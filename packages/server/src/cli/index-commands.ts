@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import { alertHooks } from '../services/alerts.service.js';
+import { loadRegionStore } from '../services/bootstrap.service.js';
 import { systemContext } from '../services/context.js';
+import { ElectionStore } from '../services/elections.service.js';
 import { addIndexConfigVersion, loadIndexConfigs, rebuildRiskIndex } from '../services/risk.service.js';
 import { CliError, assertReadableFile, say, withDatabase } from './shared.js';
 
@@ -22,8 +25,12 @@ export function registerIndexCommands(program: Command): void {
         async (handle) => {
           let last = 0;
           // changes committed while this runs stay queued; the server's index job applies them
-          // (and rebuilds again if the configuration in force now differs from the as-of one)
-          return rebuildRiskIndex({ handle }, asOfMs, (n) => {
+          // (and rebuilds again if the configuration in force now differs from the as-of one).
+          // Queued changes this rebuild drops still get their severity-4 alerts (alertHooks).
+          const elections = new ElectionStore(handle);
+          await elections.reload();
+          const hooks = alertHooks({ regions: await loadRegionStore(handle), elections });
+          return rebuildRiskIndex({ handle, hooks }, asOfMs, (n) => {
             if (n - last >= 100_000) {
               say(`laporan dibaca / reports read: ${n.toLocaleString('id-ID')}`);
               last = n;

@@ -45,7 +45,7 @@ import {
   findSpikeCandidateDistricts,
   findSpikeReports,
   insertAlertEvents,
-  insertAlertIfNew,
+  insertAlertsIfNew,
   updateAlertVersioned,
   type AlertRow,
 } from '../db/repositories/alerts.js';
@@ -130,51 +130,79 @@ function outboxPayload(row: AlertRow) {
   };
 }
 
+interface RaiseItem extends RaiseOptions {
+  alert: TAlert;
+}
+
 /**
- * Store an alert, its first timeline entry, an audit row and its outbox row (alert.raised) in
- * the caller's transaction. A cause already stored (dedupe key) raises nothing: returns null.
+ * Store alerts, their first timeline entries, audit rows and outbox rows (alert.raised) in the
+ * caller's transaction, a few statements for the whole batch. A cause already stored (dedupe
+ * key, or the same id) raises nothing. Returns the rows inserted.
  */
-async function raiseAlert(tx: Tx, deps: Pick<AlertsDeps, 'elections'>, alert: TAlert, options: RaiseOptions, nowMs: number): Promise<AlertRow | null> {
-  const ctx = contextOf(deps, alert.regionCode, nowMs);
+async function raiseAlerts(tx: Tx, deps: Pick<AlertsDeps, 'elections'>, items: readonly RaiseItem[], nowMs: number): Promise<AlertRow[]> {
   const now = new Date(nowMs);
-  const row = await insertAlertIfNew(tx, {
-    provinceCode: alert.regionCode.slice(0, 2),
-    id: alert.id,
-    kind: alert.kind,
-    status: 'open',
-    regionCode: alert.regionCode,
-    electionId: ctx.electionId,
-    stageCode: alert.stage ?? ctx.stageCode,
-    level: alert.level ?? null,
-    previousLevel: alert.previousLevel ?? null,
-    score: alert.score ?? null,
-    severity: alert.severity ?? null,
-    category: alert.category ?? null,
-    cause: alert.cause,
-    reportIds: alert.reportIds,
-    channels: alert.channels,
-    isProvisional: alert.isProvisional,
-    isDemo: ctx.isDemo,
-    deskId: alert.deskId ?? null,
-    changes: alert.changes ?? null,
-    spike: alert.spike ?? null,
-    dedupeKey: options.dedupeKey,
-    createdAt: now,
-    updatedAt: now,
+  const seen = new Set<string>();
+  const unique = items.filter((i) => {
+    const keys = [`k:${i.alert.regionCode.slice(0, 2)}:${i.dedupeKey}`, `i:${i.alert.id}`];
+    if (keys.some((k) => seen.has(k))) return false;
+    for (const k of keys) seen.add(k);
+    return true;
   });
-  if (!row) return null;
-  await insertAlertEvents(tx, [{ provinceCode: row.provinceCode, alertId: row.id, at: now, actorId: null, actorName: SYSTEM_NAME, action: 'raise', fromStatus: null, toStatus: 'open', comment: alert.cause.id }]);
-  await insertAudit(tx, {
-    actorId: null,
-    actorName: 'system',
-    action: 'alert.raise',
-    entity: 'alert',
-    entityId: row.id,
-    regionCode: row.regionCode,
-    after: { kind: row.kind, level: row.level, severity: row.severity, channels: row.channels, isProvisional: row.isProvisional, reportIds: row.reportIds, isDemo: row.isDemo },
-  });
-  await insertOutbox(tx, [{ provinceCode: row.provinceCode, topic: 'alert.raised', regionCode: row.regionCode, payload: outboxPayload(row), recipients: options.recipients }]);
-  return row;
+  const byId = new Map(unique.map((i) => [i.alert.id, i]));
+  const inserted: AlertRow[] = [];
+  for (let i = 0; i < unique.length; i += 500) {
+    const chunk = unique.slice(i, i + 500).map(({ alert, dedupeKey }) => {
+      const ctx = contextOf(deps, alert.regionCode, nowMs);
+      return {
+        provinceCode: alert.regionCode.slice(0, 2),
+        id: alert.id,
+        kind: alert.kind,
+        status: 'open',
+        regionCode: alert.regionCode,
+        electionId: ctx.electionId,
+        stageCode: alert.stage ?? ctx.stageCode,
+        level: alert.level ?? null,
+        previousLevel: alert.previousLevel ?? null,
+        score: alert.score ?? null,
+        severity: alert.severity ?? null,
+        category: alert.category ?? null,
+        cause: alert.cause,
+        reportIds: alert.reportIds,
+        channels: alert.channels,
+        isProvisional: alert.isProvisional,
+        isDemo: ctx.isDemo,
+        deskId: alert.deskId ?? null,
+        changes: alert.changes ?? null,
+        spike: alert.spike ?? null,
+        dedupeKey,
+        createdAt: now,
+        updatedAt: now,
+      };
+    });
+    inserted.push(...(await insertAlertsIfNew(tx, chunk)));
+  }
+  if (inserted.length === 0) return [];
+  await insertAlertEvents(
+    tx,
+    inserted.map((row) => ({ provinceCode: row.provinceCode, alertId: row.id, at: now, actorId: null, actorName: SYSTEM_NAME, action: 'raise', fromStatus: null, toStatus: 'open', comment: (row.cause as TAlert['cause']).id })),
+  );
+  await insertAudit(
+    tx,
+    inserted.map((row) => ({
+      actorId: null,
+      actorName: 'system',
+      action: 'alert.raise',
+      entity: 'alert',
+      entityId: row.id,
+      regionCode: row.regionCode,
+      after: { kind: row.kind, level: row.level, severity: row.severity, channels: row.channels, isProvisional: row.isProvisional, reportIds: row.reportIds, isDemo: row.isDemo },
+    })),
+  );
+  await insertOutbox(
+    tx,
+    inserted.map((row) => ({ provinceCode: row.provinceCode, topic: 'alert.raised', regionCode: row.regionCode, payload: outboxPayload(row), recipients: byId.get(row.id)!.recipients })),
+  );
+  return inserted;
 }
 
 /**
@@ -204,11 +232,13 @@ function factsOf(row: RiskDeltaRow, side: 'before' | 'after') {
  * (filed, or verified, or re-categorised) raises an alert; one that was provisional (unverified
  * public or anonymous) and is now verified upgrades it. Deduplicated by report.
  */
-async function applySeverity4Rule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, rows: readonly RiskDeltaRow[], nowMs: number): Promise<number> {
+async function applySeverity4Rule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, rows: readonly RiskDeltaRow[], nowMs: number, maxAgeMs = Infinity): Promise<number> {
   let raised = 0;
+  const fresh: RaiseItem[] = [];
   for (const row of rows) {
     const after = factsOf(row, 'after');
     if (!after || after.severity !== 4) continue;
+    if (nowMs - after.occurredAtMs > maxAgeMs) continue;
     const decision = decideSeverity4Alert(after);
     if (!decision.shouldAlert) continue;
     const before = factsOf(row, 'before');
@@ -223,13 +253,17 @@ async function applySeverity4Rule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, rows
     });
     if (!alert) continue;
     const dedupeKey = `severity4:${after.id}`;
-    const existing = await findAlertByDedupeKey(tx, after.regionCode.slice(0, 2), dedupeKey);
-    if (existing) {
-      if (existing.isProvisional && !alert.isProvisional && (await upgradeAlert(tx, existing, alert, nowMs))) raised++;
-      continue;
+    if (was?.shouldAlert && was.isProvisional && !alert.isProvisional) {
+      // verified now: upgrade the provisional alert (raise a full one if it was never stored)
+      const existing = await findAlertByDedupeKey(tx, after.regionCode.slice(0, 2), dedupeKey);
+      if (existing) {
+        if (existing.isProvisional && (await upgradeAlert(tx, existing, alert, nowMs))) raised++;
+        continue;
+      }
     }
-    if (await raiseAlert(tx, deps, alert, { dedupeKey, recipients: alertRecipientsOf(after.regionCode) }, nowMs)) raised++;
+    fresh.push({ alert, dedupeKey, recipients: alertRecipientsOf(after.regionCode) });
   }
+  raised += (await raiseAlerts(tx, deps, fresh, nowMs)).length;
   return raised;
 }
 
@@ -275,12 +309,12 @@ async function applyLevelRiseRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, batc
       reports: reports.slice(0, 200).map((r) => ({ id: r.id, source: r.source, status: r.status })),
     });
   }
-  let raised = 0;
-  for (const alert of splitLevelChanges(changes, [], nowMs).alerts) {
-    if (await raiseAlert(tx, deps, alert, { dedupeKey: `level_rise:${alert.regionCode}:${alert.level}`, recipients: alertRecipientsOf(alert.regionCode) }, nowMs)) raised++;
-  }
-  return raised;
+  const items = splitLevelChanges(changes, [], nowMs).alerts.map((alert) => ({ alert, dedupeKey: `level_rise:${alert.regionCode}:${alert.level}`, recipients: alertRecipientsOf(alert.regionCode) }));
+  return (await raiseAlerts(tx, deps, items, nowMs)).length;
 }
+
+/** On a rebuild, severity-4 reports older than this raise no alert (history, not early warning). */
+const REBUILD_SEVERITY4_MAX_AGE_MS = 3 * 86_400_000;
 
 /** The hooks that wire the early-warning rules into the index job and the rebuild. */
 export function alertHooks(deps: Omit<AlertsDeps, 'handle'>): RiskHooks {
@@ -290,8 +324,9 @@ export function alertHooks(deps: Omit<AlertsDeps, 'handle'>): RiskHooks {
       await applyLevelRiseRule(tx, deps, batch);
     },
     async beforeClear(tx, rows, _config, nowMs) {
-      // a rebuild recomputes levels from scratch (no "before"), but a severity-4 report must still alert
-      await applySeverity4Rule(tx, deps, rows, nowMs);
+      // a rebuild recomputes levels from scratch (no "before"), but a severity-4 report must still
+      // alert; a backlog of old events (a first start over imported or demo history) is not news
+      await applySeverity4Rule(tx, deps, rows, nowMs, REBUILD_SEVERITY4_MAX_AGE_MS);
     },
   };
 }
@@ -347,11 +382,8 @@ async function applyStageBoundaryRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, 
     const code = id.slice(id.indexOf(':') + 1);
     return { id, regionCode: code, regionName: deps.regions.nameOf(code) ?? code };
   });
-  let raised = 0;
-  for (const notice of splitLevelChanges(changes, desks, toMs).summaries) {
-    if (await raiseAlert(tx, deps, notice, { dedupeKey: `stage_summary:${notice.deskId}:${toMs}`, recipients: [notice.deskId!] }, toMs)) raised++;
-  }
-  return raised;
+  const items = splitLevelChanges(changes, desks, toMs).summaries.map((notice) => ({ alert: notice, dedupeKey: `stage_summary:${notice.deskId}:${toMs}`, recipients: [notice.deskId!] }));
+  return (await raiseAlerts(tx, deps, items, toMs)).length;
 }
 
 /**
@@ -386,7 +418,7 @@ async function applySpikeRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, config: 
       spike: result,
       reports: facts.slice(0, 200),
     });
-    if (await raiseAlert(tx, deps, alert, { dedupeKey: `spike:${district}`, recipients: alertRecipientsOf(district) }, nowMs)) raised++;
+    raised += (await raiseAlerts(tx, deps, [{ alert, dedupeKey: `spike:${district}`, recipients: alertRecipientsOf(district) }], nowMs)).length;
   }
   return raised;
 }

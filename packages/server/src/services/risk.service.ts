@@ -1,4 +1,7 @@
 import {
+  INDEX_CATEGORY_CODES,
+  INDEX_REPORT_SOURCES,
+  INDEX_REPORT_STATUSES,
   IKP_DIMENSIONS,
   NATIONAL_SCOPE,
   ZIkpSubdimension,
@@ -62,6 +65,8 @@ import {
   tryLockRiskStates,
   upsertDynamicStates,
   upsertStructuralScores,
+  sumContributionsByVillage,
+  type ContributionWeight,
   type IndexReportRow,
   type ReportFacts,
   type RiskDeltaRow,
@@ -286,6 +291,19 @@ function isSerializationFailure(error: unknown): boolean {
   return false;
 }
 
+/** The index weight of every combination of report facts under a configuration (the rebuild's lookup table). */
+function contributionWeights(config: TIndexConfig): ContributionWeight[] {
+  const out: ContributionWeight[] = [];
+  for (const category of INDEX_CATEGORY_CODES) {
+    for (const severity of [1, 2, 3, 4] as const) {
+      for (const status of INDEX_REPORT_STATUSES) {
+        for (const source of INDEX_REPORT_SOURCES) out.push({ category, severity, status, source, weight: reportContribution({ category, severity, status, source }, config) });
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Recompute every region's dynamic state from the reports, in one repeatable-read snapshot: the
  * states are replaced and the deltas that snapshot saw are dropped (their reports were just read),
@@ -300,24 +318,18 @@ export async function rebuildRiskIndex(deps: { handle: DbHandle; hooks?: RiskHoo
       return await deps.handle.db.transaction(
         async (tx) => {
           await lockRiskStates(tx);
-          const contributions: { regionCode: string; amount: number; atMs: number }[] = [];
-          let anchor = asOfMs;
-          let reports = 0;
-          for await (const page of scanIndexReports(tx)) {
-            for (const report of indexReportsAt(page, asOfMs, 'current')) {
-              const amount = reportContribution(report, config);
-              if (amount === 0) continue;
-              contributions.push({ regionCode: report.regionCode, amount, atMs: report.occurredAtMs });
-              if (report.occurredAtMs > anchor) anchor = report.occurredAtMs;
-            }
-            reports += page.length;
-            progress?.(reports);
-          }
-          const sums = new Map<string, number>();
+          // the weighting stays the domain's (a lookup of every fact combination); SQL only joins, decays and sums
           const h = config.halfLifeHours * 3_600_000;
-          for (const c of contributions) {
-            const value = c.amount * 2 ** -((anchor - c.atMs) / h);
-            for (const code of regionChainOf(c.regionCode)) sums.set(code, (sums.get(code) ?? 0) + value);
+          const summed = await sumContributionsByVillage(tx, { weights: contributionWeights(config), officerSources: [...OFFICER_SOURCES], refMs: asOfMs, halfLifeMs: h });
+          const reports = summed.reports;
+          progress?.(reports);
+          // anchor at the as-of instant, or at a later occurrence (a state only answers for instants at or after it)
+          const anchor = summed.latestMs !== null && summed.latestMs > asOfMs ? summed.latestMs : asOfMs;
+          const shift = 2 ** -((anchor - asOfMs) / h);
+          const sums = new Map<string, number>();
+          for (const v of summed.villages) {
+            const value = v.sum * shift;
+            for (const code of regionChainOf(v.regionCode)) sums.set(code, (sums.get(code) ?? 0) + value);
           }
           if (deps.hooks?.beforeClear) {
             const pending = await findPendingRiskDeltas(tx, 1_000_000);

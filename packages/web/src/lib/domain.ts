@@ -1,4 +1,4 @@
-import type { TRegionLevel, TRole } from '@sinergi/domain';
+import type { TAlertActionKind, TAlertKind, TAlertStatus, TRegionLevel, TRole } from '@sinergi/domain';
 
 /*
  * Values the web app needs from @sinergi/domain, restated here so the browser bundle does
@@ -47,4 +47,24 @@ export function zoneOf(regionCode: string): { timeZone: string; label: 'WIB' | '
   if (WITA.has(province)) return { timeZone: 'Asia/Makassar', label: 'WITA' };
   if (WIT.has(province)) return { timeZone: 'Asia/Jayapura', label: 'WIT' };
   return { timeZone: 'Asia/Jakarta', label: 'WIB' };
+}
+
+/** Alert kinds and statuses (domain ALERT_KINDS, ALERT_STATUSES). */
+export const ALERT_KINDS = ['level_rise', 'spike', 'severity4', 'stage_summary'] as const satisfies readonly TAlertKind[];
+export const ALERT_STATUSES = ['open', 'acknowledged', 'closed'] as const satisfies readonly TAlertStatus[];
+const alertKindsComplete: Exhaustive<TAlertKind, (typeof ALERT_KINDS)[number]> = true;
+const alertStatusesComplete: Exhaustive<TAlertStatus, (typeof ALERT_STATUSES)[number]> = true;
+void alertKindsComplete;
+void alertStatusesComplete;
+
+/** The desk actions an alert in this status allows (domain nextAlertStatus ≠ null), in the order the page shows them. */
+export function alertActionsFor(status: TAlertStatus): TAlertActionKind[] {
+  switch (status) {
+    case 'open':
+      return ['acknowledge', 'act', 'close', 'comment'];
+    case 'acknowledged':
+      return ['act', 'close', 'comment'];
+    case 'closed':
+      return ['reopen', 'comment'];
+  }
 }

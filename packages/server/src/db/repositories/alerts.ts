@@ -10,12 +10,12 @@ export type AlertEventRow = typeof alertEvents.$inferSelect;
 export type NewAlertEventRow = typeof alertEvents.$inferInsert;
 
 /**
- * Insert an alert unless its cause (dedupe key) or its id is already stored. Returns the row
- * when inserted, null when it was a duplicate (the caller then writes no outbox row).
+ * Insert alerts unless their cause (dedupe key) or id is already stored; returns the rows
+ * inserted (the caller writes timeline, audit and outbox rows for those only).
  */
-export async function insertAlertIfNew(ex: Executor, row: NewAlertRow): Promise<AlertRow | null> {
-  const [inserted] = await ex.insert(alerts).values(row).onConflictDoNothing().returning();
-  return inserted ?? null;
+export async function insertAlertsIfNew(ex: Executor, rows: NewAlertRow[]): Promise<AlertRow[]> {
+  if (rows.length === 0) return [];
+  return ex.insert(alerts).values(rows).onConflictDoNothing().returning();
 }
 
 export async function findAlertById(ex: Executor, id: string): Promise<AlertRow | null> {

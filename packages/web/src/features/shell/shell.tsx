@@ -19,6 +19,8 @@ interface NavItem {
   permission: TPermission | null;
   /** shown only to desks that verify or handle reports */
   deskOnly?: boolean;
+  /** not in a field officer's bar (kept short for the phone): desks and observers */
+  notForField?: boolean;
 }
 
 const NAV: NavItem[] = [
@@ -27,6 +29,7 @@ const NAV: NavItem[] = [
   { href: '/lapor/saya', labelKey: 'nav.mine', icon: 'list', permission: 'reports.create' },
   { href: '/laporan', labelKey: 'nav.triage', icon: 'board', permission: 'reports.verify', deskOnly: true },
   { href: '/kejadian', labelKey: 'nav.incidents', icon: 'list', permission: 'reports.verify', deskOnly: true },
+  { href: '/peringatan', labelKey: 'nav.alerts', icon: 'bell', permission: 'records.read', notForField: true },
   { href: '/wilayah', labelKey: 'nav.regions', icon: 'map', permission: 'records.read' },
   { href: '/pengguna', labelKey: 'nav.users', icon: 'users', permission: 'users.manage' },
   { href: '/webhook', labelKey: 'nav.webhooks', icon: 'link', permission: 'config.manage' },
@@ -37,6 +40,7 @@ export function navFor(me: TMe): NavItem[] {
   const isDesk = hasPermission(me, 'reports.verify') || hasPermission(me, 'reports.handle');
   return NAV.filter((item) => {
     if (item.deskOnly) return isDesk;
+    if (item.notForField && !isDesk && hasPermission(me, 'reports.create')) return false;
     // desks file reports from the board's workflow too, but their bar stays short: Lapor is for the field
     if (item.href.startsWith('/lapor') && isDesk) return false;
     return item.permission === null || hasPermission(me, item.permission);
