@@ -97,6 +97,7 @@ registerNoticeTopic({
   email: (p) => alertChannel(p, 'email'),
   webhook: (p) => alertChannel(p, 'webhook'),
   describe: (p, { regionName, lang }) => (lang === 'id' ? `Peringatan dini${where(regionName, lang)}${cause(p, lang)}` : `Early-warning alert${where(regionName, lang)}${cause(p, lang)}`),
+  link: (p) => (text(p.alertId) ? `/peringatan/${encodeURIComponent(text(p.alertId))}` : null), // the web app's alert page
 });
 registerNoticeTopic({
   topic: 'alert.updated',
@@ -104,6 +105,7 @@ registerNoticeTopic({
   email: () => false,
   describe: (p, { regionName, lang }) =>
     lang === 'id' ? `Peringatan diperbarui${where(regionName, lang)}${text(p.status) ? ` (${text(p.status)})` : ''}` : `Alert updated${where(regionName, lang)}${text(p.status) ? ` (${text(p.status)})` : ''}`,
+  link: (p) => (text(p.alertId) ? `/peringatan/${encodeURIComponent(text(p.alertId))}` : null), // the web app's alert page
 });
 
 // ── Situation reports: the sitrep service may replace this with its own wording; recipients
