@@ -29,7 +29,7 @@ const NAV: NavItem[] = [
   { href: '/lapor/saya', labelKey: 'nav.mine', icon: 'list', permission: 'reports.create' },
   { href: '/laporan', labelKey: 'nav.triage', icon: 'board', permission: 'reports.verify', deskOnly: true },
   { href: '/kejadian', labelKey: 'nav.incidents', icon: 'list', permission: 'reports.verify', deskOnly: true },
-  { href: '/peringatan', labelKey: 'nav.alerts', icon: 'bell', permission: 'records.read', notForField: true },
+  { href: '/peringatan', labelKey: 'nav.alerts', icon: 'warning', permission: 'records.read', notForField: true },
   { href: '/wilayah', labelKey: 'nav.regions', icon: 'map', permission: 'records.read' },
   { href: '/pengguna', labelKey: 'nav.users', icon: 'users', permission: 'users.manage' },
   { href: '/webhook', labelKey: 'nav.webhooks', icon: 'link', permission: 'config.manage' },
