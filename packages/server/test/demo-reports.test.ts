@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ELECTION_ID, seedDemo, type DemoDeps } from '../src/demo/index.js';
 import { DEMO_CLUSTER_DISTRICT_NAME, DEMO_REPORT_MARK, seedDemoReports } from '../src/demo/reports.js';
+import { alertHooks, getAlertCap, runAlertChecks } from '../src/services/alerts.service.js';
+import { systemContext } from '../src/services/context.js';
+import { applyPendingRiskDeltas } from '../src/services/risk.service.js';
 import { BACKENDS, createTestApp, type TestApp } from './helpers.js';
 
 describe.each(BACKENDS)('demo reports on %s', (backend) => {
@@ -78,6 +81,22 @@ describe.each(BACKENDS)('demo reports on %s', (backend) => {
       [cluster, new Date(t.clock.now.getTime() - 14 * 86_400_000)],
     );
     expect(recent).toBeGreaterThanOrEqual(30);
+  });
+
+  it('raises a few early-warning alerts in Klaten as the server jobs would, all demo-labelled, CAP status Exercise', async () => {
+    const now = t.clock.now.getTime();
+    await applyPendingRiskDeltas({ handle: t.handle, hooks: alertHooks(t) }, now); // first run: the rebuild, severity-4 rule over the queue
+    await runAlertChecks(t, now);
+    const alerts = await rows<{ id: string; kind: string; region_code: string; is_demo: boolean; channels: string[] }>('SELECT id, kind, region_code, is_demo, channels FROM alerts');
+    expect(alerts.length).toBeGreaterThanOrEqual(2);
+    expect(alerts.length).toBeLessThanOrEqual(30); // a few, not one per historical report
+    expect(alerts.every((a) => a.region_code.startsWith('33.10') && a.is_demo)).toBe(true);
+    // journey 4's late-campaign cluster shows as a spike in its district
+    const cluster = t.regions.descendantsAt('33.10', 'district').find((d) => t.regions.nameOf(d) === DEMO_CLUSTER_DISTRICT_NAME)!;
+    expect(alerts.filter((a) => a.kind === 'spike').map((a) => a.region_code)).toContain(cluster);
+    const shared = alerts.find((a) => a.channels.includes('cap'))!;
+    const cap = await getAlertCap(t, systemContext(t.clock.now), shared.id, { baseUrl: 'http://localhost:3000', sender: 'sinergi@localhost' });
+    expect(cap.body).toContain('<status>Exercise</status>');
   });
 
   it('adds nothing when run again, whole or in part', async () => {
