@@ -74,5 +74,15 @@ describe('early-warning alerts in the web app', () => {
     await expectNoSeriousAxeViolations(page);
     await screenshot(page, 'alert-page');
     await context.close();
+
+    // on a phone the list and the bottom bar still fit (the desk's bar gains Peringatan)
+    const phone = await newContext(env.browser, env.server.url, { width: 360, height: 780, bypassCSP: true });
+    const small = await phone.newPage();
+    await signIn(small, 'panwascam.bayat', DEMO_PASSWORD);
+    await small.goto(`${env.server.url}/peringatan`);
+    await small.locator('.alert-card').first().waitFor();
+    expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(small, 'alerts-list-phone', false);
+    await phone.close();
   });
 });
