@@ -91,6 +91,8 @@ export interface AppConfig {
     webhookTimeoutMs: number;
     /** Base address for links in e-mails (e.g. https://sinergi.example.go.id); null: no links. */
     publicUrl: string | null;
+    /** How often an open GET /api/stream re-checks its session (ends it when signed out; follows scope changes). */
+    streamSessionCheckMs?: number;
   };
   /** Optional basemap tiles for the map ({z}/{x}/{y} template) and their attribution; none by default (works offline). */
   map: { tileUrl: string | null; tileAttribution: string | null };
@@ -144,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       backoffSeconds: e.SINERGI_DELIVERY_BACKOFF_SECONDS,
       webhookTimeoutMs: e.SINERGI_WEBHOOK_TIMEOUT_MS,
       publicUrl: e.SINERGI_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+      streamSessionCheckMs: 60_000,
     },
     map: { tileUrl: e.SINERGI_MAP_TILE_URL ?? null, tileAttribution: e.SINERGI_MAP_TILE_ATTRIBUTION ?? null },
     ...overrides,

@@ -45,13 +45,17 @@ export async function openStream(url: string, headers: Record<string, string>) {
   const events: SseEvent[] = [];
   const waiters = new Set<() => void>();
   let buffer = '';
+  let finished = false;
   const pump = (async () => {
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) {
+          finished = true;
+          return;
+        }
         buffer += decoder.decode(value, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -80,6 +84,10 @@ export async function openStream(url: string, headers: Record<string, string>) {
     status: response.status,
     contentType: response.headers.get('content-type'),
     events,
+    /** True once the server ended the response. */
+    get finished() {
+      return finished;
+    },
     next(predicate: (e: SseEvent) => boolean, ms = 5000): Promise<SseEvent> {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -100,7 +108,7 @@ export async function openStream(url: string, headers: Record<string, string>) {
     },
     async close() {
       controller.abort();
-      await pump;
+      await Promise.race([pump, new Promise((resolve) => setTimeout(resolve, 2000))]);
     },
   };
 }

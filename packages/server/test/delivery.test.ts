@@ -66,7 +66,7 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const smtpPort = (smtp.server.address() as AddressInfo).port;
     t = await createTestApp(backend, {
-      delivery: { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, smtpFrom: 'Sinergi <sinergi@test.local>', maxAttempts: 3, backoffSeconds: 30, webhookTimeoutMs: 2000, publicUrl: 'https://sinergi.test' },
+      delivery: { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, smtpFrom: 'Sinergi <sinergi@test.local>', maxAttempts: 3, backoffSeconds: 30, webhookTimeoutMs: 2000, publicUrl: 'https://sinergi.test', streamSessionCheckMs: 200 },
     });
     deps = { handle: t.handle, regions: t.regions, config: t.config, mailer: createMailer(t.config) };
     villages = t.regions.descendantsAt(BAYAT, 'village');
@@ -371,6 +371,14 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
       // the dispatcher's notifications reach the desk's stream
       await dispatchOnce(deps, advance(1000));
       await bayat.next((e) => e.event === 'notification' && JSON.parse(e.data).topic === 'report.created');
+
+      // signing out ends the open stream (checked every streamSessionCheckMs)
+      const other = await t.login('panwascam');
+      const ending = await openStream(`${base}/api/stream`, { cookie: other.cookie });
+      await other.post('/api/auth/logout');
+      await ending.next((e) => e.event === 'end', 5000);
+      await expect.poll(() => ending.finished, { timeout: 5000 }).toBe(true);
+      await ending.close();
 
       // reconnecting with Last-Event-ID replays what was missed, in scope only
       const resumed = await openStream(`${base}/api/stream`, { cookie: panwascam.cookie, 'last-event-id': String(Number(event.id) - 1) });

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findOutboxAfter } from '../db/repositories/delivery.js';
 import { contextOf } from '../plugins/auth.js';
+import { authenticate } from '../services/auth.service.js';
 import { formatChangeEvent, isEventVisible } from '../services/live-events.js';
 
 /** How far back a reconnecting stream is caught up (Last-Event-ID), and at most how many events. */
@@ -50,7 +51,27 @@ export const streamRoutes: FastifyPluginAsyncZod = async (app) => {
           : response,
       };
       const remove = app.live.add(client);
-      request.raw.on('close', remove);
+      // a stream outlives the request that opened it: end it when the session ends, follow scope changes
+      const token = request.sessionToken;
+      const recheck = setInterval(() => {
+        if (!token) return;
+        authenticate({ handle: app.deps.handle, sessionHours: app.deps.config.sessionHours }, token, app.deps.now()).then(
+          (found) => {
+            if (found) {
+              client.scopes = found.actor.scopes;
+              return;
+            }
+            remove();
+            response.end('event: end\ndata: {"reason":"session"}\n\n');
+          },
+          () => undefined, // a database hiccup: check again next time
+        );
+      }, app.deps.config.delivery.streamSessionCheckMs ?? 60_000);
+      recheck.unref();
+      request.raw.on('close', () => {
+        clearInterval(recheck);
+        remove();
+      });
       response.write(`retry: 3000\n: ${scopes.includes(NATIONAL_SCOPE) ? 'national' : scopes.length} scope\n\n`);
       if (catchingUp) {
         try {
