@@ -4,12 +4,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addDays, localDateOf, localMidnight } from '@sinergi/domain';
+import { DEFAULT_INDEX_CONFIG, addDays, localDateOf, localMidnight } from '@sinergi/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportsDeps } from '../src/routes/reports.js';
 import { alertHooks, runAlertChecks } from '../src/services/alerts.service.js';
 import { createPublicReport } from '../src/services/reports.service.js';
-import { applyPendingRiskDeltas } from '../src/services/risk.service.js';
+import { systemContext } from '../src/services/context.js';
+import { addIndexConfigVersion, applyPendingRiskDeltas } from '../src/services/risk.service.js';
 import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
 
 // ../shared sits beside the repository root, in CI too; xmllint comes from libxml2-utils (.ci/run)
@@ -292,6 +293,33 @@ describe.each(BACKENDS)('early-warning alerts on %s', (backend) => {
     // the election shows on alerts raised in its region (the province-wide notice lies outside it)
     const list = await alertsOf(admin, `&election=${election.json().id}`);
     expect(list.filter((a) => a.kind === 'stage_summary').map((a) => a.deskId)).toEqual([`regency:${KLATEN}`]);
+  });
+
+  it('summarises level changes caused by a new index configuration version in one notice per desk', async () => {
+    const before = (await kesbang.get(`/api/risk/${D3}`)).json();
+    expect(before.level).toBe('rendah');
+    const { version: _v, ...defaults } = DEFAULT_INDEX_CONFIG;
+    await addIndexConfigVersion(
+      { handle: t.handle },
+      systemContext(t.clock.now),
+      { ...defaults, effectiveFrom: new Date(t.clock.now.getTime() - 60_000).toISOString(), note: 'uji: ambang kecamatan lebih rendah', thresholds: { ...defaults.thresholds, district: { sedang: 1, tinggi: 49.33 } } },
+    );
+    const noticesBefore = (await alertsOf(admin, '&kind=stage_summary')).length;
+    const risesBefore = (await alertsOf(admin, '&kind=level_rise')).length;
+    const result = await drain(); // the job sees the new version in force and rebuilds
+    expect(result.rebuilt).toBe(true);
+    expect((await kesbang.get(`/api/risk/${D3}`)).json().level).toBe('sedang');
+    const notices = (await alertsOf(admin, '&kind=stage_summary')).filter((n) => n.id.includes('-config-v'));
+    expect((await alertsOf(admin, '&kind=stage_summary')).length).toBe(noticesBefore + notices.length);
+    expect(notices.map((n) => n.deskId).sort()).toEqual(['province:33', `regency:${KLATEN}`]);
+    for (const n of notices) {
+      expect(n.changes!.find((c) => c.regionCode === D3)).toMatchObject({ from: 'rendah', to: 'sedang' });
+      const detail = (await admin.get(`/api/alerts/${encodeURIComponent(n.id)}`)).json();
+      expect(detail.cause.id).toContain('perubahan konfigurasi indeks');
+    }
+    expect((await alertsOf(admin, '&kind=level_rise')).length).toBe(risesBefore); // not one alert per region
+    await drain();
+    expect((await alertsOf(admin, '&kind=stage_summary')).length).toBe(noticesBefore + 2); // once
   });
 
   it('runs the desk workflow with versions: acknowledge, stale 409, act, close, reopen, comment; audited and told', async () => {

@@ -2,6 +2,7 @@ import {
   CAP_MIME_TYPE,
   NATIONAL_SCOPE,
   addDays,
+  alertIdOf,
   buildSeverity4Alert,
   buildSpikeAlert,
   can,
@@ -57,7 +58,7 @@ import { AppError } from '../errors.js';
 import type { RegionStore } from '../regions/region-store.js';
 import type { RequestContext } from './context.js';
 import type { ElectionStore } from './elections.service.js';
-import { indexReportOf, levelsOf, loadIndexConfigs, type AppliedBatch, type RiskHooks } from './risk.service.js';
+import { indexReportOf, levelsOf, loadIndexConfigs, type AppliedBatch, type ConfigChange, type RiskHooks } from './risk.service.js';
 
 /*
  * Early warning on the server (docs/vulnerability-index.md §7): the domain's pure rules
@@ -323,6 +324,9 @@ export function alertHooks(deps: Omit<AlertsDeps, 'handle'>): RiskHooks {
       await applySeverity4Rule(tx, deps, batch.rows, batch.nowMs);
       await applyLevelRiseRule(tx, deps, batch);
     },
+    async afterConfigChange(tx, change) {
+      await applyConfigChangeRule(tx, deps, change);
+    },
     async beforeClear(tx, rows, _config, nowMs) {
       // a rebuild recomputes levels from scratch (no "before"), but a severity-4 report must still
       // alert; a backlog of old events (a first start over imported or demo history) is not news
@@ -344,6 +348,56 @@ function hasStageBoundaryBetween(elections: ElectionStore, fromMs: number, toMs:
     }
   }
   return false;
+}
+
+/** The desks a summary notice goes to: the regency and the province desk of every changed region. */
+function desksOf(deps: Pick<AlertsDeps, 'regions'>, changes: readonly TLevelChange[]): TAlertDesk[] {
+  const deskCodes = new Set<string>();
+  for (const c of changes) {
+    const chain = regionChainOf(c.regionCode);
+    deskCodes.add(`province:${chain[0]}`);
+    if (chain[1]) deskCodes.add(`regency:${chain[1]}`);
+  }
+  return [...deskCodes].sort().map((id) => {
+    const code = id.slice(id.indexOf(':') + 1);
+    return { id, regionCode: code, regionName: deps.regions.nameOf(code) ?? code };
+  });
+}
+
+/**
+ * Level changes caused by a new index configuration version (weights, half-life, thresholds):
+ * each district, regency and province is scored now under the old states and configuration and
+ * under the rebuilt ones (same stage, same structural part); the changes go to one notice per
+ * regency and province desk, like a stage boundary's.
+ */
+async function applyConfigChangeRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, change: ConfigChange): Promise<number> {
+  const { nowMs } = change;
+  const rawsOf = (states: ReadonlyMap<string, { atMs: number; sum: number }>, halfLifeHours: number) => {
+    const out = new Map<string, number>();
+    for (const [code, st] of states) if (ALERTED_LEVELS.has(regionLevelOf(code))) out.set(code, dynamicRawAt(st, Math.max(nowMs, st.atMs), halfLifeHours));
+    return out;
+  };
+  const beforeRaws = rawsOf(change.before, change.beforeConfig.halfLifeHours);
+  const afterRaws = rawsOf(change.after, change.config.halfLifeHours);
+  for (const code of beforeRaws.keys()) if (!afterRaws.has(code)) afterRaws.set(code, 0);
+  for (const code of afterRaws.keys()) if (!beforeRaws.has(code)) beforeRaws.set(code, 0);
+  if (afterRaws.size === 0) return 0;
+  const then = await levelsOf(tx, deps, beforeRaws, nowMs, change.beforeConfig);
+  const now = await levelsOf(tx, deps, afterRaws, nowMs, change.config);
+  const changes: TLevelChange[] = [];
+  for (const [code, n] of now) {
+    const t = then.get(code);
+    if (!t || t.level === n.level) continue;
+    changes.push({ regionCode: code, regionName: deps.regions.nameOf(code) ?? code, from: t.level, to: n.level, score: n.score, cause: 'config', stage: n.stageCode });
+  }
+  if (changes.length === 0) return 0;
+  const items = splitLevelChanges(changes, desksOf(deps, changes), nowMs).summaries.map((notice) => ({
+    // its own id: a stage-boundary notice to the same desk may carry the same instant
+    alert: { ...notice, id: alertIdOf('stage_summary', `${notice.deskId}-config-v${change.config.version}`, nowMs) },
+    dedupeKey: `stage_summary:${notice.deskId}:config-${change.config.version}`,
+    recipients: [notice.deskId!],
+  }));
+  return (await raiseAlerts(tx, deps, items, nowMs)).length;
 }
 
 /**
@@ -372,17 +426,7 @@ async function applyStageBoundaryRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, 
     changes.push({ regionCode: code, regionName: deps.regions.nameOf(code) ?? code, from: t.level, to: n.level, score: n.score, cause: 'stage_boundary', stage: n.stageCode });
   }
   if (changes.length === 0) return 0;
-  const deskCodes = new Set<string>();
-  for (const c of changes) {
-    const chain = regionChainOf(c.regionCode);
-    deskCodes.add(`province:${chain[0]}`);
-    if (chain[1]) deskCodes.add(`regency:${chain[1]}`);
-  }
-  const desks: TAlertDesk[] = [...deskCodes].sort().map((id) => {
-    const code = id.slice(id.indexOf(':') + 1);
-    return { id, regionCode: code, regionName: deps.regions.nameOf(code) ?? code };
-  });
-  const items = splitLevelChanges(changes, desks, toMs).summaries.map((notice) => ({ alert: notice, dedupeKey: `stage_summary:${notice.deskId}:${toMs}`, recipients: [notice.deskId!] }));
+  const items = splitLevelChanges(changes, desksOf(deps, changes), toMs).summaries.map((notice) => ({ alert: notice, dedupeKey: `stage_summary:${notice.deskId}:${toMs}`, recipients: [notice.deskId!] }));
   return (await raiseAlerts(tx, deps, items, toMs)).length;
 }
 

@@ -51,6 +51,7 @@ import { getMeta, setMeta } from '../db/repositories/meta.js';
 import {
   deleteAllDynamicStates,
   deleteRiskDeltas,
+  findAllDynamicStates,
   deleteVisibleRiskDeltas,
   ensureDefaultIndexConfig,
   findDynamicStates,
@@ -221,6 +222,21 @@ export interface RiskHooks {
   afterApply?: (tx: Tx, batch: AppliedBatch) => Promise<void>;
   /** Before a rebuild drops the queued deltas it has read, in its transaction (severity-4 alerts must not be lost). */
   beforeClear?: (tx: Tx, rows: readonly RiskDeltaRow[], config: TIndexConfig, nowMs: number) => Promise<void>;
+  /**
+   * After a rebuild that replaced states built with another configuration version, in its
+   * transaction: the states before (with their configuration) and after, for the notice of
+   * level changes a configuration change causes.
+   */
+  afterConfigChange?: (tx: Tx, change: ConfigChange) => Promise<void>;
+}
+
+/** The states around a rebuild under a new configuration version. */
+export interface ConfigChange {
+  before: ReadonlyMap<string, { atMs: number; sum: number }>;
+  beforeConfig: TIndexConfig;
+  after: ReadonlyMap<string, { atMs: number; sum: number }>;
+  config: TIndexConfig;
+  nowMs: number;
 }
 
 export interface RiskJobResult {
@@ -335,12 +351,18 @@ export async function rebuildRiskIndex(deps: { handle: DbHandle; hooks?: RiskHoo
             const pending = await findPendingRiskDeltas(tx, 1_000_000);
             if (pending.length > 0) await deps.hooks.beforeClear(tx, pending, config, asOfMs);
           }
+          const previousMeta = await getMeta<RiskMeta>(tx, META_KEY);
+          const beforeConfig = previousMeta && previousMeta.configVersion !== config.version ? configs.find((c) => c.version === previousMeta.configVersion) : undefined;
+          const before = beforeConfig && deps.hooks?.afterConfigChange ? new Map((await findAllDynamicStates(tx)).filter((st) => st.configVersion === beforeConfig.version).map((st) => [st.regionCode, { atMs: st.atMs, sum: st.sum }])) : null;
           await deleteAllDynamicStates(tx);
           await upsertDynamicStates(
             tx,
             [...sums.entries()].map(([regionCode, sum]) => ({ regionCode, level: regionLevelOf(regionCode), configVersion: config.version, atMs: anchor, sum })),
           );
           const deltasCleared = await deleteVisibleRiskDeltas(tx);
+          if (before && beforeConfig && deps.hooks?.afterConfigChange) {
+            await deps.hooks.afterConfigChange(tx, { before, beforeConfig, after: new Map([...sums.entries()].map(([code, sum]) => [code, { atMs: anchor, sum }])), config, nowMs: asOfMs });
+          }
           await setMeta(tx, META_KEY, { configVersion: config.version, rebuiltAtMs: Date.now(), asOfMs } satisfies RiskMeta);
           return {
             reports,
