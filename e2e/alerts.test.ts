@@ -73,6 +73,24 @@ describe('early-warning alerts in the web app', () => {
     expect(await timeline.innerText()).toContain('Terbuka → Diakui');
     await expectNoSeriousAxeViolations(page);
     await screenshot(page, 'alert-page');
+
+    // another desk acts while this page is open: closing with the old version answers 409, the page says who changed it
+    await page.getByRole('button', { name: 'Tutup', exact: true }).click();
+    await page.getByLabel('Catatan (opsional)').fill('Selesai.');
+    const other = await playwrightRequest.newContext({ baseURL: env.server.url });
+    const otherLogin = await other.post('/api/auth/login', { data: { username: 'panwascam.bayat', password: DEMO_PASSWORD } });
+    const otherCsrf = ((await otherLogin.json()) as { user: { csrfToken: string } }).user.csrfToken;
+    const current = (await (await other.get(`/api/alerts/${alertId}`)).json()) as { version: number };
+    const acted = await other.post(`/api/alerts/${alertId}/actions`, { headers: { 'x-csrf-token': otherCsrf }, data: { action: 'act', version: current.version, comment: 'Panwascam menemui saksi.' } });
+    expect(acted.status()).toBe(200);
+    await other.dispose();
+    await page.locator('form').getByRole('button', { name: 'Tutup', exact: true }).click();
+    const conflict = page.getByTestId('conflict');
+    await conflict.waitFor();
+    expect(await conflict.innerText()).toContain('Panwascam Bayat');
+    expect(await page.locator('.page-head .badges').innerText()).toContain('Diakui'); // not closed
+    expect(await timeline.innerText()).toContain('Panwascam menemui saksi.');
+    await screenshot(page, 'alert-conflict');
     await context.close();
 
     // on a phone the list and the bottom bar still fit (the desk's bar gains Peringatan)
