@@ -303,8 +303,10 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
     expect(await channelsOf(confirmed)).toEqual(['email:panwascam.bayat@example.test', `webhook:${created.id}`]);
     expect(await channelsOf(sitrep)).toEqual(['email:kesbang@example.test', 'email:posko@klaten.example.test', `webhook:${created.id}`]);
     // the in-app text comes from the registry, in the reader's language
-    const items = (await panwascam.get('/api/notifications?limit=5', { 'accept-language': 'en' })).json().items as { topic: string; message: string }[];
-    expect(items.find((n) => n.topic === 'alert.raised')?.message).toMatch(/^Early-warning alert in .*: (Report spike|Anonymous report)$/);
+    const items = (await panwascam.get('/api/notifications?limit=5', { 'accept-language': 'en' })).json().items as { topic: string; message: string; link: string }[];
+    const alert = items.find((n) => n.topic === 'alert.raised');
+    expect(alert?.message).toMatch(/^Early-warning alert in .*: (Report spike|Anonymous report)$/);
+    expect(alert?.link).toMatch(/^\/peringatan\/[0-9a-f-]{36}$/);
     expect(hook.received.map((r) => JSON.parse(r.body).topic).sort()).toEqual(['alert.raised', 'sitrep.released']);
     expect(mails.flatMap((m) => m.to).sort()).toEqual(['kesbang@example.test', 'panwascam.bayat@example.test', 'posko@klaten.example.test']);
     await admin.request({ method: 'DELETE', url: `/api/webhooks/${created.id}` });

@@ -18,7 +18,7 @@ export interface NoticeTopic {
   webhook?(payload: Record<string, unknown>): boolean;
   /** One line for the bell and the e-mail subject, in the reader's language. */
   describe(payload: Record<string, unknown>, context: { regionName: string | null; lang: TLang }): string;
-  /** Path in the web app the notice opens, if any (alerts and sitreps: set when their pages exist). */
+  /** Path in the web app the notice opens, if any. */
   link?(payload: Record<string, unknown>): string | null;
 }
 
