@@ -53,6 +53,17 @@ describe('early-warning alerts in the web app', () => {
     await expectNoSeriousAxeViolations(page);
     await screenshot(page, 'alerts-list');
 
+    // filters live in the URL: the region filter keeps Bayat's alert and drops the demo's Cawas spike
+    await page.getByRole('combobox', { name: 'Wilayah' }).fill('Bayat');
+    await page.getByRole('option', { name: /^Bayat/ }).first().click();
+    await page.waitForURL(/region=33\.10\.04/);
+    await card.waitFor();
+    await expect.poll(() => page.locator('.alert-card', { hasText: 'Cawas' }).count()).toBe(0);
+    await page.reload();
+    await card.waitFor();
+    await page.goto('/peringatan');
+    await card.waitFor();
+
     await card.getByRole('link').click();
     await page.getByRole('heading', { level: 1, name: /^Laporan kritis: / }).waitFor();
     // the report behind it is linked, and the CAP message is offered

@@ -6,6 +6,7 @@ export interface AlertListQuery {
   status?: string;
   kind?: string;
   region?: string;
+  election?: string;
   cursor?: string | null;
   limit?: number;
 }

@@ -1,31 +1,44 @@
 import type { TAlertItem } from '@sinergi/domain';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'wouter';
+import { Link, useSearchParams } from 'wouter';
 import { alertsApi } from '../../api/alerts';
+import { reportsApi } from '../../api/reports';
 import { ALERT_KINDS, ALERT_STATUSES } from '../../lib/domain';
 import { formatInZone } from '../../lib/format';
 import { useAsync } from '../../lib/hooks';
 import { ErrorAlert, Loading, SelectField } from '../../ui';
+import { RegionPicker } from '../regions/region-picker';
 import { AlertFlags, AlertStatusBadge, LevelBadge } from './badges';
 
-/** Peringatan: early-warning alerts in the user's scope, newest first, filtered by status and kind, paged. */
+/** Peringatan: early-warning alerts in the user's scope, newest first, filtered (in the URL, so a view can be shared) by status, kind, region and election, paged. */
 export function AlertsPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language.startsWith('en') ? 'en' : 'id';
-  const [status, setStatus] = useState('');
-  const [kind, setKind] = useState('');
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') ?? '';
+  const kind = params.get('kind') ?? '';
+  const region = params.get('region') ?? '';
+  const election = params.get('election') ?? '';
+  const setFilter = (key: string, value: string) =>
+    setParams((old) => {
+      const next = new URLSearchParams(old);
+      if (value) next.set(key, value);
+      else next.delete(key);
+      return next;
+    });
+  const [elections] = useAsync((signal) => reportsApi.elections(signal), []);
   const [pages, setPages] = useState<TAlertItem[][]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [more, setMore] = useState<{ loading: boolean; error: unknown }>({ loading: false, error: null });
   const [state, reload] = useAsync(
     async (signal) => {
-      const page = await alertsApi.list({ status, kind, limit: 50 }, signal);
+      const page = await alertsApi.list({ status, kind, region, election, limit: 50 }, signal);
       setPages([page.items]);
       setCursor(page.nextCursor);
       return page;
     },
-    [status, kind],
+    [status, kind, region, election],
   );
   const items = pages.flat();
 
@@ -33,7 +46,7 @@ export function AlertsPage() {
     if (!cursor) return;
     setMore({ loading: true, error: null });
     try {
-      const page = await alertsApi.list({ status, kind, limit: 50, cursor });
+      const page = await alertsApi.list({ status, kind, region, election, limit: 50, cursor });
       setPages((p) => [...p, page.items]);
       setCursor(page.nextCursor);
       setMore({ loading: false, error: null });
@@ -49,7 +62,7 @@ export function AlertsPage() {
         <p className="muted">{t('alerts.intro')}</p>
       </header>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('alerts.filters')}>
-        <SelectField label={t('alerts.filterStatus')} name="status" value={status} onChange={(e) => setStatus(e.target.value)}>
+        <SelectField label={t('alerts.filterStatus')} name="status" value={status} onChange={(e) => setFilter('status', e.target.value)}>
           <option value="">{t('alerts.all')}</option>
           {ALERT_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -57,7 +70,7 @@ export function AlertsPage() {
             </option>
           ))}
         </SelectField>
-        <SelectField label={t('alerts.filterKind')} name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+        <SelectField label={t('alerts.filterKind')} name="kind" value={kind} onChange={(e) => setFilter('kind', e.target.value)}>
           <option value="">{t('alerts.all')}</option>
           {ALERT_KINDS.map((k) => (
             <option key={k} value={k}>
@@ -65,6 +78,19 @@ export function AlertsPage() {
             </option>
           ))}
         </SelectField>
+        <SelectField label={t('alerts.filterElection')} name="election" value={election} onChange={(e) => setFilter('election', e.target.value)}>
+          <option value="">{t('alerts.all')}</option>
+          {elections.status === 'ok'
+            ? elections.data.items.map((el) => (
+                <option key={el.id} value={el.id}>
+                  {el.name}
+                </option>
+              ))
+            : null}
+        </SelectField>
+        <div className="filter-region">
+          <RegionPicker label={t('alerts.filterRegion')} name="region" single value={region ? [region] : []} onChange={(codes) => setFilter('region', codes[0] ?? '')} />
+        </div>
       </form>
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? (
