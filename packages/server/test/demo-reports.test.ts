@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, localDateOf, localMidnight } from '@sinergi/domain';
 import { DEMO_ELECTION_ID, seedDemo, type DemoDeps } from '../src/demo/index.js';
 import { DEMO_CLUSTER_DISTRICT_NAME, DEMO_REPORT_MARK, seedDemoReports } from '../src/demo/reports.js';
 import { alertHooks, getAlertCap, runAlertChecks } from '../src/services/alerts.service.js';
@@ -114,5 +115,31 @@ describe.each(BACKENDS)('demo reports on %s', (backend) => {
     expect(await count(nonEscalations)).toBe(events);
     expect(await count('SELECT count(*)::int AS n FROM incidents')).toBe(incidents);
     expect(await count('SELECT count(*)::int AS n FROM inbound_messages')).toBe(messages);
+  });
+});
+
+describe.each(BACKENDS)('demo situation report on %s', (backend) => {
+  it("writes yesterday's Klaten situation report: every pillar section submitted, approved by Kesbangpol, demo-labelled, with the day's numbers", async () => {
+    const t = await createTestApp(backend);
+    try {
+      const deps: DemoDeps = { handle: t.handle, regions: t.regions, elections: t.elections, reportWriter: t.reportWriter };
+      await seedDemo(deps, { password: 'demo-password-1', now: t.clock.now });
+      const [row] = await t.handle.query<{ id: string; status: string; is_demo: boolean; date: string; received: number }>(
+        "SELECT id, status, is_demo, date, (numbers->>'received')::int AS received FROM sitreps WHERE region_code = '33.10'",
+      );
+      expect(row).toMatchObject({ status: 'approved', is_demo: true, date: addDays(localDateOf(t.clock.now, '33.10'), -1) });
+      // the numbers are those of the demo's reports received that day (WIB)
+      const from = localMidnight(row!.date, '33.10');
+      const [day] = await t.handle.query<{ n: number }>("SELECT count(*)::int AS n FROM reports WHERE regency_code = '33.10' AND created_at >= $1 AND created_at < $2", [from, localMidnight(addDays(row!.date, 1), '33.10')]);
+      expect(row!.received).toBe(day!.n);
+      const sections = await t.handle.query<{ pillar_code: string; status: string; body: string }>('SELECT pillar_code, status, body FROM sitrep_sections WHERE sitrep_id = $1 ORDER BY sort_order', [row!.id]);
+      expect(sections.map((s) => s.pillar_code)).toEqual(['polri', 'tni', 'kesbangpol', 'kpu', 'bawaslu']);
+      expect(sections.every((s) => s.status === 'submitted' && s.body.startsWith('[DATA DEMO]'))).toBe(true);
+      // seeding again changes nothing
+      await seedDemo(deps, { password: 'demo-password-1', now: t.clock.now });
+      expect(Number((await t.handle.query<{ n: number }>('SELECT count(*)::int AS n FROM sitreps'))[0]!.n)).toBe(1);
+    } finally {
+      await t.dispose();
+    }
   });
 });

@@ -25,6 +25,9 @@ const DashboardPage = lazy(() => import('./features/dashboard/dashboard-page').t
 const WebhooksPage = lazy(() => import('./features/admin-webhooks/webhooks-page').then((m) => ({ default: m.WebhooksPage })));
 const AlertsPage = lazy(() => import('./features/alerts/alerts-page').then((m) => ({ default: m.AlertsPage })));
 const AlertPage = lazy(() => import('./features/alerts/alert-page').then((m) => ({ default: m.AlertPage })));
+const SitrepsPage = lazy(() => import('./features/sitreps/sitreps-page').then((m) => ({ default: m.SitrepsPage })));
+const SitrepPage = lazy(() => import('./features/sitreps/sitrep-page').then((m) => ({ default: m.SitrepPage })));
+const ConfigPage = lazy(() => import('./features/admin-config/config-page').then((m) => ({ default: m.ConfigPage })));
 const ReportPage = lazy(() => import('./features/report-page/report-page').then((m) => ({ default: m.ReportPage })));
 
 export function App() {
@@ -103,6 +106,8 @@ const TITLES: [RegExp, string][] = [
   [/^\/laporan/, 'nav.triage'],
   [/^\/kejadian/, 'nav.incidents'],
   [/^\/peringatan/, 'nav.alerts'],
+  [/^\/(lapsit|sitreps)/, 'sitrep.title'],
+  [/^\/pengaturan/, 'nav.config'],
 ];
 
 function Routes() {
@@ -163,6 +168,17 @@ function Routes() {
       </Route>
       <Route path="/peringatan/:id">{(params) => <AlertPage id={decodeURIComponent(params.id)} />}</Route>
       <Route path="/">{seesDashboard ? <DashboardPage /> : <HomePage />}</Route>
+      <Route path="/lapsit">
+        <SitrepsPage />
+      </Route>
+      <Route path="/lapsit/:id">{(params) => <SitrepPage id={params.id} />}</Route>
+      {/* the release e-mail links /sitreps/:id */}
+      <Route path="/sitreps/:id">{(params) => <SitrepPage id={params.id} />}</Route>
+      {hasPermission(me, 'config.manage') ? (
+        <Route path="/pengaturan">
+          <ConfigPage />
+        </Route>
+      ) : null}
       <Route path="/wilayah">
         <RegionBrowser code={null} />
       </Route>

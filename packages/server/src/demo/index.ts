@@ -11,6 +11,7 @@ import type { ElectionStore } from '../services/elections.service.js';
 import type { ReportWriter } from '../services/reports.service.js';
 import { insertElection } from '../db/repositories/elections.js';
 import { seedDemoReports } from './reports.js';
+import { seedDemoSitrep } from './sitrep.js';
 
 /** What the demo seed writes through. */
 export interface DemoDeps {
@@ -146,6 +147,11 @@ export async function seedDemo(
     if (!first) throw new Error('demo: the simulated Pilkada has no stages');
     await seedDemoReports(deps, { now, electionStart: new Date(`${first}T00:00:00+07:00`), districtNames: { bayat: DEMO_DISTRICT_NAME } });
     parts.add('reports');
+  }
+  if (!parts.has('sitrep')) {
+    progress('demo: laporan situasi harian Klaten / Klaten daily situation report');
+    await seedDemoSitrep(deps, DEMO_REGENCY, now);
+    parts.add('sitrep');
   }
   const state: DemoState = { loadedAt: previous?.loadedAt ?? now.toISOString(), regency: DEMO_REGENCY, parts: [...parts] };
   await setMeta(handle.db, 'demo', state);

@@ -1,5 +1,4 @@
 import {
-  DEFAULT_SLA,
   NATIONAL_SCOPE,
   REPORT_STATUSES,
   SEVERITIES,
@@ -29,6 +28,7 @@ import { findPillars } from '../db/repositories/pillars.js';
 import { AppError } from '../errors.js';
 import type { RegionStore } from '../regions/region-store.js';
 import type { RequestContext } from './context.js';
+import { slaInForce } from './config.service.js';
 import { listElections, type ElectionStore } from './elections.service.js';
 import { toReportFilter, type ReportsDeps } from './reports.service.js';
 import { listRiskWithChange } from './risk.service.js';
@@ -111,7 +111,8 @@ export async function getDashboard(deps: DashboardDeps, ctx: RequestContext, que
 
   const db = deps.handle.db;
   const { breakdown, daily } = await aggregateReports(db, filter, { previousFrom, from, to, offsetHours });
-  const overdue = await findOverdue(db, filter, deps.sla ?? DEFAULT_SLA, now, LIST_SIZE);
+  // the service levels in force now (an administrator's latest version, or the defaults)
+  const overdue = await findOverdue(db, filter, deps.sla ?? (await slaInForce(db, now)), now, LIST_SIZE);
   const latest = await findLatest(db, filter, LIST_SIZE);
   const risk = await listRiskWithChange(deps, ctx, regionCode !== null && regionLevelOf(regionCode) !== 'village' ? regionCode : null).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'out_of_scope') return [];

@@ -21,6 +21,8 @@ interface NavItem {
   deskOnly?: boolean;
   /** not in a field officer's bar (kept short for the phone): desks and observers */
   notForField?: boolean;
+  /** shown to desks that fill situation reports and to observers who read them */
+  sitrep?: boolean;
 }
 
 const NAV: NavItem[] = [
@@ -30,9 +32,11 @@ const NAV: NavItem[] = [
   { href: '/laporan', labelKey: 'nav.triage', icon: 'board', permission: 'reports.verify', deskOnly: true },
   { href: '/kejadian', labelKey: 'nav.incidents', icon: 'list', permission: 'reports.verify', deskOnly: true },
   { href: '/peringatan', labelKey: 'nav.alerts', icon: 'warning', permission: 'records.read', notForField: true },
+  { href: '/lapsit', labelKey: 'nav.sitrep', icon: 'doc', permission: 'records.read', sitrep: true },
   { href: '/wilayah', labelKey: 'nav.regions', icon: 'map', permission: 'records.read' },
   { href: '/pengguna', labelKey: 'nav.users', icon: 'users', permission: 'users.manage' },
   { href: '/webhook', labelKey: 'nav.webhooks', icon: 'link', permission: 'config.manage' },
+  { href: '/pengaturan', labelKey: 'nav.config', icon: 'gear', permission: 'config.manage' },
 ];
 
 /** Navigation entries this user may open. */
@@ -41,6 +45,7 @@ export function navFor(me: TMe): NavItem[] {
   return NAV.filter((item) => {
     if (item.deskOnly) return isDesk;
     if (item.notForField && !isDesk && hasPermission(me, 'reports.create')) return false;
+    if (item.sitrep) return hasPermission(me, 'sitreps.write') || me.role === 'observer';
     // desks file reports from the board's workflow too, but their bar stays short: Lapor is for the field
     if (item.href.startsWith('/lapor') && isDesk) return false;
     return item.permission === null || hasPermission(me, item.permission);
