@@ -70,7 +70,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <a className="skip-link" href="#main">
         {t('shell.skip')}
       </a>
-      <header className="topbar">
+      <header className={`topbar${items.length > 6 ? ' topbar-crowded' : ''}`}>
         <div className="topbar-inner">
           <Link href="/" className="brand" aria-label={t('shell.homeLink')}>
             <img src="/favicon.svg" alt="" width="28" height="28" />
