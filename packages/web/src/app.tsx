@@ -106,7 +106,7 @@ const TITLES: [RegExp, string][] = [
   [/^\/laporan/, 'nav.triage'],
   [/^\/kejadian/, 'nav.incidents'],
   [/^\/peringatan/, 'nav.alerts'],
-  [/^\/(lapsit|sitreps)/, 'sitrep.title'],
+  [/^\/(lapsit|sitreps)/, 'nav.sitrepTitle'],
   [/^\/pengaturan/, 'nav.config'],
 ];
 

@@ -1,3 +1,4 @@
+import '../../i18n/lazy/sitrep';
 import type { TSitrepStatus } from '@sinergi/domain';
 import { useTranslation } from 'react-i18next';
 

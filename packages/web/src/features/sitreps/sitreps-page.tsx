@@ -1,3 +1,4 @@
+import '../../i18n/lazy/sitrep';
 import type { TRegion, TSitrepSummary } from '@sinergi/domain';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
