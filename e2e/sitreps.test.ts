@@ -30,6 +30,15 @@ describe('daily situation report (lapsitharian)', () => {
     await signIn(page, 'kesbangpol.klaten', DEMO_PASSWORD);
     await page.getByRole('link', { name: 'Lapsit' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Laporan situasi harian' }).waitFor();
+    // the Kesbangpol desk sets the regency's distribution list
+    await page.getByLabel('Wilayah').selectOption('33.10');
+    await page.getByText('Atur bagian dan daftar distribusi wilayah ini').click();
+    const editor = page.getByTestId('template-editor');
+    await expect.poll(() => editor.getByLabel('Judul bagian 1').inputValue()).toBe('Situasi dari Polres');
+    await editor.getByLabel('Daftar distribusi (alamat e-mail)').fill('bupati@klaten.example.id\nforkopimda@klaten.example.id');
+    await editor.getByRole('button', { name: 'Simpan pengaturan' }).click();
+    await editor.getByText('Tersimpan. Berlaku untuk laporan yang dibuka setelah ini.').waitFor();
+    await screenshot(page, 'sitrep-list-template');
     // the demo's report of yesterday, approved by the Kesbangpol desk
     await page.getByRole('table').getByRole('link').first().click();
     await page.getByTestId('sitrep').waitFor();
@@ -61,7 +70,9 @@ describe('daily situation report (lapsitharian)', () => {
     // release: the report becomes immutable
     await page.getByRole('button', { name: 'Rilis' }).click();
     await page.getByText('Laporan dirilis dan dikirim ke daftar distribusi.').waitFor();
-    expect((await apiGet<SitrepJson>(page, `/api/sitreps/${id}`)).body.status).toBe('released');
+    const released = (await apiGet<SitrepJson & { distribution: string[] }>(page, `/api/sitreps/${id}`)).body;
+    expect(released.status).toBe('released');
+    expect(released.distribution).toEqual(['bupati@klaten.example.id', 'forkopimda@klaten.example.id']);
     expect(await page.getByRole('button', { name: 'Buat revisi' }).count()).toBe(1);
     await context.close();
   });

@@ -1,4 +1,4 @@
-import type { TConfigChange, TIndexConfig, TIndexConfigList, TSitrep, TSitrepSummary, TSlaConfig, TSlaConfigList, TSlaVersion } from '@sinergi/domain';
+import type { TConfigChange, TIndexConfig, TIndexConfigList, TSitrep, TSitrepSectionDef, TSitrepSummary, TSitrepTemplate, TSlaConfig, TSlaConfigList, TSlaVersion } from '@sinergi/domain';
 import { request } from './client';
 import type { Page } from './index';
 
@@ -16,6 +16,9 @@ export const sitrepApi = {
     request<TSitrep>('POST', `/api/sitreps/${enc(id)}/sections/${enc(code)}/submit`, { body: body === undefined ? { version } : { body, version } }),
   step: (id: string, step: 'refresh' | 'approve' | 'release' | 'revise', version: number) => request<TSitrep>('POST', `/api/sitreps/${enc(id)}/${step}`, { body: { version } }),
   pdfUrl: (id: string) => `/api/sitreps/${enc(id)}/pdf`,
+  template: (regionCode: string, signal?: AbortSignal) => request<TSitrepTemplate>('GET', `/api/sitrep-templates/${enc(regionCode)}`, { signal }),
+  saveTemplate: (regionCode: string, body: { sections: TSitrepSectionDef[]; distribution: string[]; version: number | undefined }) =>
+    request<TSitrepTemplate>('PUT', `/api/sitrep-templates/${enc(regionCode)}`, { body }),
 };
 
 /** Run-time configuration (administrators). */

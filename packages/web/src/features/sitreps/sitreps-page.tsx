@@ -10,6 +10,7 @@ import { useAsync } from '../../lib/hooks';
 import { ErrorAlert, Loading } from '../../ui';
 import { hasPermission, useMe } from '../auth/auth-context';
 import { formatLocalDate, SitrepStatusBadge } from './sitrep-parts';
+import { TemplateEditor } from './template-editor';
 
 /** Today's date (YYYY-MM-DD) in a region's own zone. */
 export function todayIn(regionCode: string): string {
@@ -43,6 +44,7 @@ export function SitrepsPage() {
   const me = useMe();
   const [, navigate] = useLocation();
   const canWrite = hasPermission(me, 'sitreps.write');
+  const canConfigure = hasPermission(me, 'sitreps.approve') || hasPermission(me, 'config.manage');
   const { regions, loading } = useSitrepRegions(me.scopes);
   const [region, setRegion] = useState('');
   const [date, setDate] = useState('');
@@ -122,6 +124,12 @@ export function SitrepsPage() {
         </p>
       ) : null}
       <ErrorAlert error={error} />
+      {canConfigure && region ? (
+        <details className="card sitrep-template">
+          <summary>{t('sitrep.template.open')}</summary>
+          <TemplateEditor regionCode={region} />
+        </details>
+      ) : null}
       <section className="stack">
         <h2>{t('sitrep.recent')}</h2>
         {list.status === 'loading' ? <Loading /> : null}
