@@ -3,6 +3,7 @@ import { ZDate } from './elections.js';
 import { ZRegionCode, ZRegionLevel } from './regions.js';
 import { ZReportStatus, queryList } from './reports.js';
 import { ZCategoryCode, ZSeverityQuery } from './taxonomy.js';
+import { ZAlertItem } from './alerts-api.js';
 import { ZVulnerabilityLevel } from './vulnerability.js';
 
 /*
@@ -108,6 +109,11 @@ export const ZDashboard = z.object({
   daily: z.array(z.object({ date: z.string(), total: z.number().int(), serious: z.number().int().describe('severity 3 and 4') })).describe('one entry per local day of the range, oldest first'),
   topRegions: z.array(ZDashboardRiskRegion).describe('the most vulnerable regions one level below (or your scope roots), highest first'),
   overdue: z.array(ZDashboardReport).describe('the longest-overdue open reports (at most 10)'),
+  alerts: z.object({
+    open: z.number().int().describe('alerts in scope not yet acknowledged'),
+    acknowledged: z.number().int().describe('acknowledged, not yet closed'),
+    items: z.array(ZAlertItem).describe('the newest alerts not yet closed (at most 5)'),
+  }),
   latest: z.array(ZDashboardReport).describe('the newest reports (at most 10), for the live feed'),
 });
 /** The type of `ZDashboard`. */

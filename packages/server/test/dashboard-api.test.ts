@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertAlertIfNew } from '../src/db/repositories/alerts.js';
 import { DEMO_ELECTION_ID, seedDemoElection } from '../src/demo/index.js';
 import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
 
@@ -25,6 +26,7 @@ interface Dashboard {
   topRegions: { code: string; score: number; vulnerability: string; change7d: number | null }[];
   overdue: { id: string; dueSince: string }[];
   latest: { id: string; regionName: string }[];
+  alerts: { open: number; acknowledged: number; items: { id: string; regionCode: string; status: string }[] };
 }
 
 describe.each(BACKENDS)('dashboard API on %s', (backend) => {
@@ -97,6 +99,26 @@ describe.each(BACKENDS)('dashboard API on %s', (backend) => {
     await file('g', ago(13 * 24), { category: 'logistik', severity: 2, region: bayat[3]!, occurredAt: new Date('2026-11-07T01:00:00Z') });
     await file('h', ago(20 * 24), { category: 'politik_uang', severity: 2, region: bayat[3]!, occurredAt: ago(20 * 24) });
     await file('i', ago(16 * 24), { category: 'hoaks', severity: 2, region: bayat[0]!, occurredAt: ago(16 * 24) });
+    // alerts: two in Bayat not yet closed, one closed, one in Cawas
+    const alert = (id: string, regionCode: string, status: string, minutesAgo: number) =>
+      insertAlertIfNew(t.handle.db, {
+        provinceCode: '33',
+        id,
+        kind: 'severity4',
+        status,
+        regionCode,
+        severity: 4,
+        cause: { id: `Peringatan uji ${id}`, en: `Test alert ${id}` },
+        channels: ['web'],
+        isProvisional: false,
+        dedupeKey: id,
+        createdAt: new Date(NOW.getTime() - minutesAgo * 60_000),
+        updatedAt: new Date(NOW.getTime() - minutesAgo * 60_000),
+      });
+    await alert('al-bayat-1', BAYAT, 'open', 30);
+    await alert('al-bayat-2', bayat[0]!, 'acknowledged', 10);
+    await alert('al-bayat-3', BAYAT, 'closed', 5);
+    await alert('al-cawas-1', CAWAS, 'open', 20);
     await act(panwascam, 'c', 'verify', {});
     await act(panwascam, 'd', 'reject', { reason: 'Tidak dapat dikonfirmasi di lapangan' });
   });
@@ -133,6 +155,17 @@ describe.each(BACKENDS)('dashboard API on %s', (backend) => {
     expect(d.overdue.map((r) => r.id)).toEqual([ids.h, ids.i, ids.g, ids.e, ids.a]);
     expect(d.overdue[4]!.dueSince).toBe(new Date(NOW.getTime() - 2 * HOUR).toISOString());
     expect(d.latest.map((r) => r.id)).toEqual([ids.f, ids.b, ids.a, ids.e, ids.c, ids.d, ids.g, ids.i, ids.h]);
+  });
+
+  it('lists the alerts not yet closed, newest first, within the scope and region', async () => {
+    const d = await dashboard(kesbang);
+    expect(d.alerts.open).toBe(2);
+    expect(d.alerts.acknowledged).toBe(1);
+    expect(d.alerts.items.map((a) => a.id)).toEqual(['al-bayat-2', 'al-cawas-1', 'al-bayat-1']);
+    const bayatOnly = await dashboard(kesbang, `?region=${BAYAT}`);
+    expect(bayatOnly.alerts).toMatchObject({ open: 1, acknowledged: 1 });
+    const other = await dashboard(cawasDesk);
+    expect(other.alerts.items.map((a) => a.id)).toEqual(['al-cawas-1']);
   });
 
   it('shows the election’s stage and days to polling day in the region’s zone', async () => {

@@ -21,6 +21,7 @@ const PublicReportPage = lazy(() => import('./features/public/public-report-page
 const PublicStatusPage = lazy(() => import('./features/public/public-status-page').then((m) => ({ default: m.PublicStatusPage })));
 const IncidentsPage = lazy(() => import('./features/incidents/incidents-page').then((m) => ({ default: m.IncidentsPage })));
 const IncidentPage = lazy(() => import('./features/incidents/incident-page').then((m) => ({ default: m.IncidentPage })));
+const MapPage = lazy(() => import('./features/map/map-page').then((m) => ({ default: m.MapPage })));
 const DashboardPage = lazy(() => import('./features/dashboard/dashboard-page').then((m) => ({ default: m.DashboardPage })));
 const WebhooksPage = lazy(() => import('./features/admin-webhooks/webhooks-page').then((m) => ({ default: m.WebhooksPage })));
 const AlertsPage = lazy(() => import('./features/alerts/alerts-page').then((m) => ({ default: m.AlertsPage })));
@@ -177,6 +178,11 @@ function Routes() {
       {hasPermission(me, 'config.manage') ? (
         <Route path="/pengaturan">
           <ConfigPage />
+        </Route>
+      ) : null}
+      {isDesk || seesDashboard ? (
+        <Route path="/peta">
+          <MapPage />
         </Route>
       ) : null}
       <Route path="/wilayah">

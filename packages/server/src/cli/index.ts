@@ -7,6 +7,7 @@ import { BackupError } from '../services/backup.service.js';
 import { ERROR_CODES } from '@sinergi/domain';
 import { registerAuditCommands } from './audit.js';
 import { registerBackupCommands } from './backup.js';
+import { registerBoundariesCommands } from './boundaries.js';
 import { registerDbCommands } from './db.js';
 import { registerIndexCommands } from './index-commands.js';
 import { registerRegionsCommands } from './regions.js';
@@ -24,6 +25,7 @@ const GROUPS: ((program: Command) => void)[] = [
   registerBackupCommands,
   registerAuditCommands,
   registerIndexCommands,
+  registerBoundariesCommands,
 ];
 
 function packageVersion(): string {

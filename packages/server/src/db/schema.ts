@@ -694,3 +694,23 @@ export const slaConfigs = pgTable('sla_configs', {
   createdBy: uuid('created_by'),
   createdAt: tstz('created_at').notNull().defaultNow(),
 });
+// ───────────────────────────── Map (issue #4) ─────────────────────────────
+
+/**
+ * Region boundaries imported by the operator (`sinergi boundaries import FILE`): one GeoJSON
+ * geometry (Polygon or MultiPolygon, WGS 84) per Kemendagri region code. idn-area-data has no
+ * geometry, so the map draws regions only where a file was imported. Sharded by province.
+ */
+export const regionBoundaries = pgTable(
+  'region_boundaries',
+  {
+    provinceCode: text('province_code').notNull(),
+    regionCode: text('region_code').notNull(),
+    parentCode: text('parent_code'),
+    geometry: jsonb('geometry').notNull(),
+    source: text('source'),
+    importedBy: uuid('imported_by'),
+    importedAt: tstz('imported_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.regionCode] }), index('region_boundaries_parent_idx').on(t.parentCode)],
+);

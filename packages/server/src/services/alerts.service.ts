@@ -499,6 +499,11 @@ export async function runAlertChecks(deps: AlertsDeps, nowMs: number): Promise<A
 
 // ─────────────────────────────── read side and workflow ───────────────────────────────
 
+/** An alert row as the API presents it (also the dashboard's open alerts). */
+export function presentAlert(deps: Pick<AlertsDeps, 'regions'>, row: AlertRow): TAlertItem {
+  return present(deps, row);
+}
+
 function present(deps: Pick<AlertsDeps, 'regions'>, row: AlertRow): TAlertItem {
   return {
     id: row.id,

@@ -23,12 +23,13 @@ import {
   type TSlaConfig,
 } from '@sinergi/domain';
 import type { DbHandle } from '../db/client.js';
-import { aggregateReports, findLatest, findOverdue, type DashboardReportRow } from '../db/repositories/dashboard.js';
+import { aggregateReports, countOpenAlerts, findLatest, findOpenAlerts, findOverdue, type DashboardReportRow } from '../db/repositories/dashboard.js';
 import { findPillars } from '../db/repositories/pillars.js';
 import { AppError } from '../errors.js';
 import type { RegionStore } from '../regions/region-store.js';
 import type { RequestContext } from './context.js';
 import { slaInForce } from './config.service.js';
+import { presentAlert } from './alerts.service.js';
 import { listElections, type ElectionStore } from './elections.service.js';
 import { toReportFilter, type ReportsDeps } from './reports.service.js';
 import { listRiskWithChange } from './risk.service.js';
@@ -42,6 +43,7 @@ export interface DashboardDeps {
 
 const LIST_SIZE = 10;
 const TOP_REGIONS = 8;
+const ALERTS_SHOWN = 5;
 const DAY_MS = 86_400_000;
 
 /** The election a dashboard shows by default: the next polling day, else the most recent one. */
@@ -61,7 +63,7 @@ function fieldError(path: string, message: string): AppError {
  * GET /api/dashboard: the situation room for the caller's scope (or one region of it) and an
  * election: where the calendar stands, counts by category, severity and status against the range
  * before, a day-by-day trend, the most vulnerable regions below with their 7-day change, overdue
- * open reports and the newest reports. Everything is counted by the database.
+ * open reports, the alerts not yet closed and the newest reports. Everything is counted by the database.
  */
 export async function getDashboard(deps: DashboardDeps, ctx: RequestContext, query: TDashboardQuery): Promise<TDashboard> {
   if (!can(ctx.actor.role, 'records.read')) throw new AppError('forbidden');
@@ -114,6 +116,8 @@ export async function getDashboard(deps: DashboardDeps, ctx: RequestContext, que
   // the service levels in force now (an administrator's latest version, or the defaults)
   const overdue = await findOverdue(db, filter, deps.sla ?? (await slaInForce(db, now)), now, LIST_SIZE);
   const latest = await findLatest(db, filter, LIST_SIZE);
+  const alertCounts = await countOpenAlerts(db, ctx.actor.scopes, regionCode);
+  const alertRows = alertCounts.open + alertCounts.acknowledged > 0 ? await findOpenAlerts(db, ctx.actor.scopes, regionCode, ALERTS_SHOWN) : [];
   const risk = await listRiskWithChange(deps, ctx, regionCode !== null && regionLevelOf(regionCode) !== 'village' ? regionCode : null).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'out_of_scope') return [];
     throw error;
@@ -212,6 +216,7 @@ export async function getDashboard(deps: DashboardDeps, ctx: RequestContext, que
     daily: trend,
     topRegions,
     overdue: overdue.items.map(presentRow),
+    alerts: { ...alertCounts, items: alertRows.map((row) => presentAlert(deps, row)) },
     latest: latest.map(presentRow),
   };
 }

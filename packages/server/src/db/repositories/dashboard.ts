@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { TSlaConfig } from '@sinergi/domain';
 import type { Executor } from '../client.js';
-import { reports } from '../schema.js';
+import { alerts, reports } from '../schema.js';
+import { inScope } from './scope.js';
 import { reportConditions, type ReportFilter } from './reports.js';
 
 /*
@@ -141,4 +142,26 @@ export async function findLatest(ex: Executor, filter: Filter, limit: number): P
         ORDER BY ${reports.createdAt} DESC NULLS LAST, ${reports.id} DESC NULLS LAST LIMIT ${limit}`,
   );
   return items.map(toListRow);
+}
+
+/** Alerts in scope (and under `region`) that are not closed, by status. */
+export async function countOpenAlerts(ex: Executor, scopes: readonly string[], region: string | null): Promise<{ open: number; acknowledged: number }> {
+  const c = [inScope(alerts.regionCode, scopes), ...(region ? [inScope(alerts.regionCode, [region])] : [])];
+  const result = await rows<{ status: string; n: number }>(
+    ex,
+    sql`SELECT ${alerts.status} AS status, count(*)::int AS n FROM ${alerts} WHERE ${sql.join(c, sql` AND `)} AND ${alerts.status} <> 'closed' GROUP BY 1`,
+  );
+  const by = new Map(result.map((r) => [r.status, Number(r.n)]));
+  return { open: by.get('open') ?? 0, acknowledged: by.get('acknowledged') ?? 0 };
+}
+
+/** The newest alerts in scope that are not closed. */
+export async function findOpenAlerts(ex: Executor, scopes: readonly string[], region: string | null, limit: number) {
+  const c = [inScope(alerts.regionCode, scopes), ...(region ? [inScope(alerts.regionCode, [region])] : [])];
+  return ex
+    .select()
+    .from(alerts)
+    .where(sql`${sql.join(c, sql` AND `)} AND ${alerts.status} <> 'closed'`)
+    .orderBy(sql`${alerts.createdAt} DESC`, sql`${alerts.id} DESC`)
+    .limit(limit);
 }

@@ -260,7 +260,7 @@ function Filters({ filters, setFilter, data }: { filters: DashboardFilters; setF
 }
 
 function Content({ data, filters }: { data: TDashboard; filters: DashboardFilters }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const label = useLabel();
   const { taxonomy } = useTaxonomy();
   const categoryName = (code: string | null) => (code ? label(taxonomy?.categories.find((c) => c.code === code)?.label, code) : t('dashboard.noCategory'));
@@ -414,6 +414,34 @@ function Content({ data, filters }: { data: TDashboard; filters: DashboardFilter
                 ))}
               </tbody>
             </table>
+          )}
+        </section>
+
+        <section className="card" aria-labelledby="alerts-title" data-testid="alerts">
+          <h2 id="alerts-title">
+            {t('dashboard.alertsTitle')}{' '}
+            <span className="muted">
+              ({t('dashboard.alertsCounts', { open: formatNumber(data.alerts.open), acknowledged: formatNumber(data.alerts.acknowledged) })})
+            </span>
+          </h2>
+          {data.alerts.items.length === 0 ? (
+            <p className="muted">{t('dashboard.noAlerts')}</p>
+          ) : (
+            <ul className="dash-reports">
+              {data.alerts.items.map((a) => (
+                <li key={a.id}>
+                  <span className="dash-report-title">{i18n.language === 'en' ? a.cause.en : a.cause.id}</span>
+                  <span className="badges">
+                    {a.level ? <VulnerabilityBadge level={a.level} /> : null}
+                    <span className={`badge alert-status alert-${a.status}`}>{t(`dashboard.alertStatus.${a.status}`)}</span>
+                  </span>
+                  <span className="muted small">
+                    {t(`dashboard.alertKind.${a.kind}`)} · <Link href={`/wilayah/${a.regionCode}`}>{a.regionName}</Link> · {formatInZone(a.createdAt, a.regionCode, i18n.language)}
+                    {a.isProvisional ? ` · ${t('dashboard.provisional')}` : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
           )}
         </section>
 

@@ -10,6 +10,7 @@ import { ErrorAlert, Loading } from '../../ui';
 import { useLevelLabel } from '../shell/labels';
 import { fetchRegion } from './region-cache';
 import { DescendantCounts } from './region-counts';
+import { RegionSituation } from './region-risk';
 
 const PAGE = 200;
 
@@ -191,6 +192,7 @@ function RegionView({ code }: { code: string }) {
         {region.inScope ? null : <p className="tag tag-muted">{t('regions.navigationOnly')}</p>}
         <DescendantCounts region={region} />
       </div>
+      {region.inScope ? <RegionSituation code={region.code} hasChildren={childLevel !== null} /> : null}
       {childLevel ? <Children parent={region.code} childLevel={childLevel} /> : <p className="muted">{t('regions.noChildren')}</p>}
     </section>
   );

@@ -33,6 +33,7 @@ const NAV: NavItem[] = [
   { href: '/kejadian', labelKey: 'nav.incidents', icon: 'list', permission: 'reports.verify', deskOnly: true },
   { href: '/peringatan', labelKey: 'nav.alerts', icon: 'warning', permission: 'records.read', notForField: true },
   { href: '/lapsit', labelKey: 'nav.sitrep', icon: 'doc', permission: 'records.read', sitrep: true },
+  { href: '/peta', labelKey: 'nav.map', icon: 'globe', permission: 'records.read', deskOnly: true },
   { href: '/wilayah', labelKey: 'nav.regions', icon: 'map', permission: 'records.read' },
   { href: '/pengguna', labelKey: 'nav.users', icon: 'users', permission: 'users.manage' },
   { href: '/webhook', labelKey: 'nav.webhooks', icon: 'link', permission: 'config.manage' },
