@@ -107,3 +107,54 @@ describe('situation-room dashboard', () => {
     await context.close();
   });
 });
+
+describe('live dashboard', () => {
+  it('shows a report filed offline in /lapor on the open dashboard exactly once, pushed over the live stream when the phone is back online', async () => {
+    const token = `live${Date.now().toString(36)}`;
+    const title = `Amplop dibagikan di pos ronda ${token}`;
+    // the Kesbangpol desk watches its dashboard
+    const deskContext = await newContext(env.browser, env.server.url, { width: 1280, height: 900 });
+    const desk = await deskContext.newPage();
+    await signIn(desk, 'kesbangpol.klaten', DEMO_PASSWORD);
+    await settled(desk);
+    const before = Number((await kpi(desk, 'reports')).replace(/\./g, ''));
+    const dashboardCalls: number[] = [];
+    desk.on('request', (r) => {
+      if (r.url().includes('/api/dashboard')) dashboardCalls.push(Date.now());
+    });
+
+    // a Bhabinkamtibmas files a report with no signal; it waits on the phone
+    const phoneContext = await newContext(env.browser, env.server.url, { width: 360, height: 780 });
+    const phone = await phoneContext.newPage();
+    await signIn(phone, 'bhabin.bayat', DEMO_PASSWORD);
+    await phone.getByRole('navigation', { name: 'Navigasi', exact: true }).getByRole('link', { name: 'Lapor', exact: true }).click();
+    await phone.getByRole('radio', { name: 'Politik uang' }).waitFor();
+    await phoneContext.setOffline(true);
+    await phone.getByText('Tidak ada sinyal').waitFor();
+    await phone.getByRole('radio', { name: 'Politik uang' }).check();
+    await phone.getByRole('radio', { name: /^2 · Ringan/ }).check();
+    await phone.getByRole('group', { name: /Desa\/kelurahan/ }).getByRole('radio').first().check();
+    await phone.getByLabel('Judul singkat').fill(title);
+    await phone.getByLabel('Keterangan').fill('Warga melihat amplop dibagikan setelah magrib.');
+    await phone.getByRole('button', { name: 'Simpan dan kirim saat ada sinyal' }).click();
+    const item = phone.locator('.outbox-item', { hasText: title });
+    await item.getByText('Menunggu sinyal').waitFor();
+    await desk.waitForTimeout(1500);
+    expect(await desk.getByTestId('feed').getByText(title).count()).toBe(0);
+
+    // signal back: the phone sends it, the server pushes the change, the dashboard refreshes by itself
+    const sentAt = Date.now();
+    await phoneContext.setOffline(false);
+    await item.getByText('Diterima').waitFor({ timeout: 30_000 });
+    await desk.getByTestId('feed').getByText(title).waitFor({ timeout: 20_000 });
+    // well before the one-minute fallback refresh: the stream brought it
+    expect(Date.now() - sentAt).toBeLessThan(25_000);
+    expect(dashboardCalls.length).toBeGreaterThan(0);
+    expect(await desk.getByTestId('feed').getByText(title).count()).toBe(1);
+    await expect.poll(async () => Number((await kpi(desk, 'reports')).replace(/\./g, ''))).toBe(before + 1);
+    const stored = (await desk.evaluate(async (q) => (await fetch(`/api/reports?q=${encodeURIComponent(q)}`)).json(), token)) as { items: unknown[] };
+    expect(stored.items).toHaveLength(1);
+    await phoneContext.close();
+    await deskContext.close();
+  });
+});

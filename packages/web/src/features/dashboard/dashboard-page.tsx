@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
 import { api } from '../../api';
 import { dashboardApi, type DashboardFilters } from '../../api/dashboard';
+import { useEventStream } from '../../lib/event-stream';
 import { NATIONAL_SCOPE } from '../../lib/domain';
 import { formatInZone, formatNumber } from '../../lib/format';
 import { ErrorAlert, Loading } from '../../ui';
@@ -14,8 +15,15 @@ import { usePillars } from '../shell/labels';
 import { Change, CountBar, DailyBars } from './charts';
 import { VulnerabilityBadge } from './vulnerability';
 
-/** How often the page asks again while no live stream is available. */
-export const REFRESH_MS = 30_000;
+/**
+ * The page follows the live stream (GET /api/stream): a report or alert in scope refreshes the
+ * numbers within a second or two. It also asks again every minute, for what moves without an
+ * event (the index job's scores, reports becoming overdue) and in case the stream is cut.
+ */
+export const REFRESH_MS = 60_000;
+/** Events arriving together (a batch of reports) cause one refresh, this long after the first. */
+const COALESCE_MS = 1_000;
+const LIVE_TOPICS = /^(report|alert|incident)\./;
 const FILTER_KEYS = ['election', 'stage', 'days', 'category', 'severity', 'pillar', 'region'] as const;
 const RANGES = ['7', '14', '30', '90'];
 
@@ -87,6 +95,35 @@ export function DashboardPage() {
       window.clearInterval(timer);
     };
   }, [load]);
+
+  // live: a change in scope (and in the region shown) refreshes the numbers once, shortly after
+  const pending = useRef<number | null>(null);
+  const liveReload = useRef<() => void>(() => undefined);
+  const liveController = useRef<AbortController | null>(null);
+  liveReload.current = () => {
+    liveController.current?.abort();
+    const controller = new AbortController();
+    liveController.current = controller;
+    void load(controller.signal);
+  };
+  // a new filter cancels a live refresh still on its way (its answer would be for the old view)
+  useEffect(() => () => liveController.current?.abort(), [load]);
+  useEffect(
+    () => () => {
+      if (pending.current !== null) window.clearTimeout(pending.current);
+    },
+    [],
+  );
+  useEventStream((event) => {
+    if (!LIVE_TOPICS.test(event.topic)) return;
+    const region = filters.region;
+    if (region && event.regionCode && event.regionCode !== region && !event.regionCode.startsWith(`${region}.`) && !region.startsWith(`${event.regionCode}.`)) return;
+    if (pending.current !== null) return;
+    pending.current = window.setTimeout(() => {
+      pending.current = null;
+      liveReload.current();
+    }, COALESCE_MS);
+  });
 
   const stale = data !== null && shownKey.current !== key;
   return (
