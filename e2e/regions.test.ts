@@ -19,15 +19,15 @@ describe('Wilayah (region browser)', () => {
     await page.getByRole('link', { name: 'Kabupaten Klaten' }).click();
     await page.waitForURL('**/wilayah/33.10');
     await page.getByRole('heading', { level: 2, name: 'Kabupaten Klaten' }).waitFor();
-    await expect.poll(() => page.locator('table.table-regions tbody tr').count()).toBe(26);
+    await expect.poll(() => page.locator('table.table-regions tbody tr').count(), { timeout: 15_000 }).toBe(26);
 
-    await page.getByRole('link', { name: 'Bayat', exact: true }).click();
+    await page.locator('table.table-regions').getByRole('link', { name: 'Bayat', exact: true }).click();
     await page.waitForURL('**/wilayah/33.10.04');
     await page.getByRole('heading', { level: 2, name: 'Bayat' }).waitFor();
     const crumbs = page.getByRole('navigation', { name: 'Jejak lokasi' });
     expect(await crumbs.getByRole('listitem').allInnerTexts()).toEqual(['Indonesia', 'Jawa Tengah', 'Kabupaten Klaten', 'Bayat']);
     expect(await page.locator('.region-tz').innerText()).toContain('WIB');
-    await expect.poll(() => page.locator('table.table-regions tbody tr').count()).toBe(18);
+    await expect.poll(() => page.locator('table.table-regions tbody tr').count(), { timeout: 15_000 }).toBe(18);
     await screenshot(page, 'region-browser');
 
     // the breadcrumb leads back up

@@ -25,7 +25,7 @@ import {
 import type { DbHandle } from '../db/client.js';
 import { aggregateReports, countOpenAlerts, findLatest, findOpenAlerts, findOverdue, type DashboardReportRow } from '../db/repositories/dashboard.js';
 import { findPillars } from '../db/repositories/pillars.js';
-import { AppError } from '../errors.js';
+import { AppError, fieldError } from '../errors.js';
 import type { RegionStore } from '../regions/region-store.js';
 import type { RequestContext } from './context.js';
 import { slaInForce } from './config.service.js';
@@ -53,10 +53,6 @@ function pickElection(elections: TElection[], today: string): TElection | null {
   if (upcoming[0]) return upcoming[0];
   const past = dated.sort((a, b) => (a.votingDate! > b.votingDate! ? -1 : 1));
   return past[0] ?? elections[0] ?? null;
-}
-
-function fieldError(path: string, message: string): AppError {
-  return new AppError('validation', `${path}: ${message}`, { fields: [{ path, message }] });
 }
 
 /**
