@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertAlertIfNew } from '../src/db/repositories/alerts.js';
+import { insertAlertsIfNew } from '../src/db/repositories/alerts.js';
 import { DEMO_ELECTION_ID, seedDemoElection } from '../src/demo/index.js';
 import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
 
@@ -101,7 +101,7 @@ describe.each(BACKENDS)('dashboard API on %s', (backend) => {
     await file('i', ago(16 * 24), { category: 'hoaks', severity: 2, region: bayat[0]!, occurredAt: ago(16 * 24) });
     // alerts: two in Bayat not yet closed, one closed, one in Cawas
     const alert = (id: string, regionCode: string, status: string, minutesAgo: number) =>
-      insertAlertIfNew(t.handle.db, {
+      insertAlertsIfNew(t.handle.db, [{
         provinceCode: '33',
         id,
         kind: 'severity4',
@@ -114,7 +114,7 @@ describe.each(BACKENDS)('dashboard API on %s', (backend) => {
         dedupeKey: id,
         createdAt: new Date(NOW.getTime() - minutesAgo * 60_000),
         updatedAt: new Date(NOW.getTime() - minutesAgo * 60_000),
-      });
+      }]);
     await alert('al-bayat-1', BAYAT, 'open', 30);
     await alert('al-bayat-2', bayat[0]!, 'acknowledged', 10);
     await alert('al-bayat-3', BAYAT, 'closed', 5);

@@ -249,7 +249,9 @@ function RegionAlerts({ code }: { code: string }) {
         <ul className="dash-reports" data-testid="region-alerts">
           {open.map((a) => (
             <li key={a.id}>
-              <span className="dash-report-title">{i18n.language === 'en' ? a.cause.en : a.cause.id}</span>
+              <Link href={`/peringatan/${encodeURIComponent(a.id)}`} className="dash-report-title">
+                    {i18n.language === 'en' ? a.cause.en : a.cause.id}
+                  </Link>
               <span className="badges">
                 {a.level ? <VulnerabilityBadge level={a.level} /> : null}
                 <span className={`badge alert-status alert-${a.status}`}>{t(`dashboard.alertStatus.${a.status}`)}</span>
