@@ -180,7 +180,7 @@ function Routes() {
           <ConfigPage />
         </Route>
       ) : null}
-      {isDesk || seesDashboard ? (
+      {seesDashboard ? (
         <Route path="/peta">
           <MapPage />
         </Route>

@@ -1,3 +1,4 @@
+import '../../i18n/desk';
 import type { TDashboard, TDashboardReport, TRegion } from '@sinergi/domain';
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -1,4 +1,4 @@
-import type { TMe, TPermission } from '@sinergi/domain';
+import type { TMe, TPermission, TRole } from '@sinergi/domain';
 import { NATIONAL_SCOPE } from '../../lib/domain';
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -23,7 +23,11 @@ interface NavItem {
   notForField?: boolean;
   /** shown to desks that fill situation reports and to observers who read them */
   sitrep?: boolean;
+  /** only these roles (the situation-room screens: regional desks and observers, not administrators) */
+  roles?: readonly TRole[];
 }
+
+const SITUATION_ROLES: readonly TRole[] = ['province_desk', 'regency_desk', 'district_desk', 'observer'];
 
 const NAV: NavItem[] = [
   { href: '/', labelKey: 'nav.home', icon: 'home', permission: null },
@@ -33,7 +37,7 @@ const NAV: NavItem[] = [
   { href: '/kejadian', labelKey: 'nav.incidents', icon: 'list', permission: 'reports.verify', deskOnly: true },
   { href: '/peringatan', labelKey: 'nav.alerts', icon: 'warning', permission: 'records.read', notForField: true },
   { href: '/lapsit', labelKey: 'nav.sitrep', icon: 'doc', permission: 'records.read', sitrep: true },
-  { href: '/peta', labelKey: 'nav.map', icon: 'globe', permission: 'records.read', deskOnly: true },
+  { href: '/peta', labelKey: 'nav.map', icon: 'globe', permission: 'records.read', roles: SITUATION_ROLES },
   { href: '/wilayah', labelKey: 'nav.regions', icon: 'map', permission: 'records.read' },
   { href: '/pengguna', labelKey: 'nav.users', icon: 'users', permission: 'users.manage' },
   { href: '/webhook', labelKey: 'nav.webhooks', icon: 'link', permission: 'config.manage' },
@@ -44,6 +48,7 @@ const NAV: NavItem[] = [
 export function navFor(me: TMe): NavItem[] {
   const isDesk = hasPermission(me, 'reports.verify') || hasPermission(me, 'reports.handle');
   return NAV.filter((item) => {
+    if (item.roles && !item.roles.includes(me.role)) return false;
     if (item.deskOnly) return isDesk;
     if (item.notForField && !isDesk && hasPermission(me, 'reports.create')) return false;
     if (item.sitrep) return hasPermission(me, 'sitreps.write') || me.role === 'observer';
