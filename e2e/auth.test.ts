@@ -29,7 +29,7 @@ describe('sign-in', () => {
     expect(await page.locator('.demo-badge').first().textContent()).toBe('DATA DEMO');
     // a desk without users.manage does not see Pengguna
     const nav = page.getByRole('navigation', { name: 'Navigasi utama' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Beranda', 'Laporan', 'Kejadian', 'Peringatan', 'Peta', 'Wilayah']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Beranda', 'Laporan', 'Kejadian', 'Peringatan', 'Lapsit', 'Peta', 'Wilayah']);
     await context.close();
   });
 
@@ -50,7 +50,7 @@ describe('sign-in', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Situation room' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Home', 'Reports', 'Incidents', 'Alerts', 'Map', 'Regions']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Home', 'Reports', 'Incidents', 'Alerts', 'Sitrep', 'Map', 'Regions']);
     expect(await page.locator('.demo-badge').first().textContent()).toBe('DEMO DATA');
 
     // back to Indonesian from the account menu; the choice survives a reload

@@ -114,7 +114,7 @@ describe('field reporting, triage and the report page', () => {
     const page = await context.newPage();
     await signIn(page, 'panwascam.bayat', DEMO_PASSWORD);
     const nav = page.getByRole('navigation', { name: 'Navigasi utama' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Beranda', 'Laporan', 'Kejadian', 'Peringatan', 'Peta', 'Wilayah']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Beranda', 'Laporan', 'Kejadian', 'Peringatan', 'Lapsit', 'Peta', 'Wilayah']);
 
     // the whole board first (demo reports), for the screenshot and axe
     await nav.getByRole('link', { name: 'Laporan' }).click();
