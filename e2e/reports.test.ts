@@ -36,6 +36,9 @@ describe('field reporting, triage and the report page', () => {
     const context = await newContext(env.browser, env.server.url, { width: 360, height: 780, bypassCSP: true });
     const page = await context.newPage();
     await signIn(page, 'bhabin.bayat', DEMO_PASSWORD);
+    // the service worker must have precached the app shell before the signal goes: an install
+    // cut off by going offline never activates, and the offline start below would wait forever
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     const nav = page.getByRole('navigation', { name: 'Navigasi', exact: true });
     expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Beranda', 'Lapor', 'Laporan saya', 'Wilayah']);
     await nav.getByRole('link', { name: 'Lapor', exact: true }).click();

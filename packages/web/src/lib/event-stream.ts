@@ -26,8 +26,26 @@ function isFirstSighting(id: number): boolean {
   return true;
 }
 
+let waitingForLoad = false;
+
 function open(): void {
   if (source || typeof EventSource === 'undefined') return;
+  // a stream opened while the page loads would hold the load event (and with it the service
+  // worker's registration, which waits for it): start after load
+  if (document.readyState !== 'complete') {
+    if (!waitingForLoad) {
+      waitingForLoad = true;
+      window.addEventListener(
+        'load',
+        () => {
+          waitingForLoad = false;
+          if (hasListeners()) open();
+        },
+        { once: true },
+      );
+    }
+    return;
+  }
   const es = new EventSource('/api/stream', { withCredentials: true });
   source = es;
   es.addEventListener('change', (message) => {
