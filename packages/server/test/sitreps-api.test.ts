@@ -395,7 +395,7 @@ describe.each(BACKENDS)('a released situation report is e-mailed to its distribu
       const ours = mails.filter((m) => m.to.some((a) => a.endsWith('@klaten.example.id')));
       expect(ours.map((m) => m.to[0]).sort()).toEqual(['bupati@klaten.example.id', 'dandim@klaten.example.id']);
       const body = ours[0]!.data.replace(/=\r?\n/g, '');
-      expect(body).toContain(`https://sinergi.test/sitreps/${s.id}`);
+      expect(body).toContain(`https://sinergi.test/lapsit/${s.id}`);
       expect(body).toMatch(/DATA DEMO/);
       expect(body).toMatch(/2024-11-20/);
       // a second pass sends nothing again

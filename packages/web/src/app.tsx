@@ -173,7 +173,7 @@ function Routes() {
         <SitrepsPage />
       </Route>
       <Route path="/lapsit/:id">{(params) => <SitrepPage id={params.id} />}</Route>
-      {/* the release e-mail links /sitreps/:id */}
+      {/* e-mails link /lapsit/:id; /sitreps/:id stays as an alias */}
       <Route path="/sitreps/:id">{(params) => <SitrepPage id={params.id} />}</Route>
       {hasPermission(me, 'config.manage') ? (
         <Route path="/pengaturan">

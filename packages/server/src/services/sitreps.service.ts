@@ -98,7 +98,7 @@ registerNoticeTopic({
       ? `${demo}Laporan situasi harian ${name} ${date}${rev ? ` (revisi ${rev})` : ''} dirilis — PDF tersedia di tautan`
       : `${demo}Daily situation report ${name} ${date}${rev ? ` (revision ${rev})` : ''} released — PDF at the link`;
   },
-  link: (p) => (typeof p.sitrepId === 'string' ? `/sitreps/${p.sitrepId}` : null),
+  link: (p) => (typeof p.sitrepId === 'string' ? `/lapsit/${p.sitrepId}` : null),
 });
 
 const TOP_REGIONS = 5;

@@ -1,4 +1,4 @@
-import '../../i18n/desk';
+import '../../i18n/lazy/desk';
 import type { TDashboard, TDashboardReport, TRegion } from '@sinergi/domain';
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -1,4 +1,4 @@
-import '../../i18n/desk';
+import '../../i18n/lazy/desk';
 import type { TBoundaries, TMapPoints, TRiskList } from '@sinergi/domain';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';

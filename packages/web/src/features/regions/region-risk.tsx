@@ -1,4 +1,4 @@
-import '../../i18n/desk';
+import '../../i18n/lazy/desk';
 import type { TAlertItem, TReport, TRiskItem, TRiskList, TRiskRegion } from '@sinergi/domain';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';

@@ -1,6 +1,6 @@
 import i18next from 'i18next';
-import en from './desk/en.json';
-import id from './desk/id.json';
+import en from './desk.en.json';
+import id from './desk.id.json';
 
 /*
  * Strings of the desk screens (dashboard, map, region situation), registered when one of those
