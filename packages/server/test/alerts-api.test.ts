@@ -11,6 +11,8 @@ import { alertHooks, runAlertChecks } from '../src/services/alerts.service.js';
 import { createPublicReport } from '../src/services/reports.service.js';
 import { systemContext } from '../src/services/context.js';
 import { addIndexConfigVersion, applyPendingRiskDeltas } from '../src/services/risk.service.js';
+import { dispatchOnce, type DeliveryDeps } from '../src/services/delivery.service.js';
+import { startReceiver } from './delivery-support.js';
 import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
 
 // ../shared sits beside the repository root, in CI too; xmllint comes from libxml2-utils (.ci/run)
@@ -453,5 +455,28 @@ describe.each(BACKENDS)('early-warning alerts on %s', (backend) => {
     for (const a of visible) expect(feed.body).toContain(`/api/alerts/${encodeURIComponent(a.id)}/cap`);
     expect(feed.body).not.toContain(encodeURIComponent(demo.id)); // Sukoharjo is outside Bayat
     expect((await t.app.inject({ method: 'GET', url: '/api/alerts/cap.atom' })).statusCode).toBe(401);
+  });
+
+  it('pushes an alert to a webhook subscription with its CAP 1.2 message attached (valid against the schema), signed like every webhook', async () => {
+    const hook = await startReceiver();
+    const created = await admin.post('/api/webhooks', { name: 'Sistem peringatan BPBD', url: hook.url, topics: ['alert.raised'], regionScope: KLATEN });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = await file(officer, { regionCode: villages(BAYAT)[2]!, category: 'intimidasi_kekerasan', severity: 4, title: 'Massa mengepung rumah saksi' });
+    await drain();
+    const alert = (await alertsOf(kesbang, '&kind=severity4')).find((a) => a.reportIds.includes(id))!;
+    expect(alert.channels).toContain('cap');
+    const deps: DeliveryDeps = { handle: t.handle, regions: t.regions, config: t.config, mailer: null };
+    await dispatchOnce(deps, t.clock.now);
+    const mine = hook.received.map((r) => ({ ...r, json: JSON.parse(r.body) as { topic: string; payload: { alertId?: string }; cap?: string; capUrl?: string } })).filter((r) => r.json.payload.alertId === alert.id);
+    expect(mine).toHaveLength(1);
+    const push = mine[0]!;
+    expect(push.json.topic).toBe('alert.raised');
+    expect(push.headers['x-sinergi-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(push.json.cap).toContain(`<identifier>`);
+    expect(push.json.cap).toContain(alert.regionCode);
+    const valid = xmllint(push.json.cap!, ['--noout', '--schema', XSD]);
+    expect(valid.ok, valid.out).toBe(true);
+    expect(push.json.capUrl).toBeUndefined(); // no SINERGI_PUBLIC_URL in this test app
+    await hook.close();
   });
 });

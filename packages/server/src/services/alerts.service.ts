@@ -58,6 +58,7 @@ import { AppError } from '../errors.js';
 import type { RegionStore } from '../regions/region-store.js';
 import type { RequestContext } from './context.js';
 import type { ElectionStore } from './elections.service.js';
+import { registerWebhookAttachment } from './notice-topics.js';
 import { indexReportOf, levelsOf, loadIndexConfigs, type AppliedBatch, type ConfigChange, type RiskHooks } from './risk.service.js';
 
 /*
@@ -690,6 +691,22 @@ function capOptions(site: CapSite, alert: TAlertItem, nowMs: number) {
     expiresHours: Math.max(1, (untilMs - sentMs) / 3_600_000),
   };
 }
+
+// Webhook push of an alert carries its CAP 1.2 message (and, with SINERGI_PUBLIC_URL, where to
+// fetch it again), so another warning system takes it by push as well as by the Atom feed. The
+// message is built as of the alert's creation, so a re-sent delivery carries the same bytes.
+registerWebhookAttachment('alert.raised', async (payload, context) => {
+  const id = typeof payload.alertId === 'string' ? payload.alertId : null;
+  const row = id ? await findAlertById(context.handle.db, id) : null;
+  if (!row || !row.channels.includes('cap')) return null;
+  const alert = present(context, row);
+  const base = context.publicUrl ?? '';
+  const site: CapSite = { baseUrl: base, sender: `sinergi@${base ? new URL(base).hostname : 'localhost'}` };
+  return {
+    cap: toCapXml(alert, capOptions(site, alert, Date.parse(alert.createdAt))),
+    ...(base ? { capUrl: `${base}/api/alerts/${encodeURIComponent(alert.id)}/cap` } : {}),
+  };
+});
 
 /**
  * GET /api/alerts/:id/cap: the alert as a CAP 1.2 message (scope Restricted, status Exercise for

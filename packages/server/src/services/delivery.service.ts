@@ -24,7 +24,7 @@ import {
 } from '../db/repositories/delivery.js';
 import { organisations } from '../db/schema.js';
 import type { RegionStore } from '../regions/region-store.js';
-import { describeNotice, noticeTopic } from './notice-topics.js';
+import { describeNotice, noticeTopic, webhookAttachmentOf } from './notice-topics.js';
 import { eq } from 'drizzle-orm';
 
 /** The database channel every instance LISTENs on for "these users have new notifications". */
@@ -190,10 +190,11 @@ export async function fanOutDue(deps: DeliveryDeps, now: Date, batchSize = 100):
   }
 }
 
-/** The JSON body a webhook receives. */
-export function webhookBody(d: ClaimedDelivery, regions: RegionStore): string {
+/** The JSON body a webhook receives; `extra` is what the topic attaches (e.g. `cap` for alerts). */
+export function webhookBody(d: ClaimedDelivery, regions: RegionStore, extra: Record<string, unknown> | null = null): string {
   const regionName = d.regionCode ? regions.nameOf(d.regionCode) : null;
   return JSON.stringify({
+    ...extra,
     id: d.idempotencyKey,
     topic: d.topic,
     outboxId: d.outboxId,
@@ -218,7 +219,9 @@ class PermanentFailure extends Error {}
 async function sendWebhook(deps: DeliveryDeps, d: ClaimedDelivery, now: Date): Promise<void> {
   const subscription = await findWebhook(deps.handle.db, d.target);
   if (!subscription || !subscription.active) throw new PermanentFailure('subscription deleted or inactive');
-  const body = webhookBody(d, deps.regions);
+  const attach = webhookAttachmentOf(d.topic);
+  const extra = attach ? await attach(d.payload, { handle: deps.handle, regions: deps.regions, publicUrl: deps.config.delivery.publicUrl }) : null;
+  const body = webhookBody(d, deps.regions, extra);
   const response = await fetch(subscription.url, {
     method: 'POST',
     headers: {

@@ -1,4 +1,6 @@
 import type { TLang } from '@sinergi/domain';
+import type { DbHandle } from '../db/client.js';
+import type { RegionStore } from '../regions/region-store.js';
 
 /**
  * The one place a notice topic plugs into delivery. A service writes an outbox row with a
@@ -23,6 +25,32 @@ export interface NoticeTopic {
 }
 
 const registry = new Map<string, NoticeTopic>();
+
+/** What a webhook attachment may read: the database, the regions and the public address. */
+export interface WebhookAttachmentContext {
+  handle: DbHandle;
+  regions: RegionStore;
+  /** SINERGI_PUBLIC_URL without a trailing slash, or null. */
+  publicUrl: string | null;
+}
+
+/**
+ * Extra fields a topic adds to its webhook body, computed when the webhook is sent (e.g. the
+ * CAP 1.2 message of an alert, so another warning system takes it by push as well as by the
+ * Atom feed). Registered by the service that owns the topic; null adds nothing.
+ */
+export type WebhookAttachment = (payload: Record<string, unknown>, context: WebhookAttachmentContext) => Promise<Record<string, unknown> | null>;
+
+const attachments = new Map<string, WebhookAttachment>();
+
+/** Register the webhook attachment of a topic (call at module load of the owning service). */
+export function registerWebhookAttachment(topic: string, attach: WebhookAttachment): void {
+  attachments.set(topic, attach);
+}
+
+export function webhookAttachmentOf(topic: string): WebhookAttachment | null {
+  return attachments.get(topic) ?? null;
+}
 
 /** Register (or replace) a topic. Call at module load of the service that writes it. */
 export function registerNoticeTopic(definition: NoticeTopic): void {
