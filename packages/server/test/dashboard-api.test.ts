@@ -20,8 +20,8 @@ interface Dashboard {
   election: { id: string; daysToVoting: number | null; stage: { code: string } | null; votingDate: string | null } | null;
   totals: { reports: number; previous: number; open: number; critical: number; overdue: number };
   byCategory: { category: string; count: number; previous: number }[];
-  bySeverity: { severity: number; count: number }[];
-  byStatus: { status: string; count: number }[];
+  bySeverity: { severity: number; count: number; previous: number }[];
+  byStatus: { status: string; count: number; previous: number }[];
   daily: { date: string; total: number; serious: number }[];
   topRegions: { code: string; score: number; vulnerability: string; change7d: number | null }[];
   overdue: { id: string; dueSince: string }[];
@@ -138,13 +138,15 @@ describe.each(BACKENDS)('dashboard API on %s', (backend) => {
       { category: 'intimidasi_kekerasan', count: 1, previous: 0 },
       { category: 'logistik', count: 1, previous: 0 },
     ]);
+    // the range before holds h and i: both severity 2, both still new
     expect(d.bySeverity).toEqual([
-      { severity: 1, count: 2 },
-      { severity: 2, count: 2 },
-      { severity: 3, count: 2 },
-      { severity: 4, count: 1 },
+      { severity: 1, count: 2, previous: 0 },
+      { severity: 2, count: 2, previous: 2 },
+      { severity: 3, count: 2, previous: 0 },
+      { severity: 4, count: 1, previous: 0 },
     ]);
     expect(Object.fromEntries(d.byStatus.map((s) => [s.status, s.count]))).toEqual({ draft: 0, new: 5, verified: 1, rejected: 1, in_progress: 0, resolved: 0 });
+    expect(Object.fromEntries(d.byStatus.map((s) => [s.status, s.previous]))).toEqual({ draft: 0, new: 2, verified: 0, rejected: 0, in_progress: 0, resolved: 0 });
     expect(d.daily).toHaveLength(14);
     expect(d.daily[0]).toEqual({ date: '2026-11-07', total: 1, serious: 0 });
     const day = Object.fromEntries(d.daily.map((x) => [x.date, x]));

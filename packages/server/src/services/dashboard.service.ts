@@ -121,8 +121,8 @@ export async function getDashboard(deps: DashboardDeps, ctx: RequestContext, que
 
   // reshape the few hundred groups the database returned
   const byCategory = new Map<string, { count: number; previous: number }>();
-  const bySeverity = new Map<number, number>(SEVERITIES.map((s) => [s, 0]));
-  const byStatus = new Map<TReportStatus, number>(REPORT_STATUSES.map((s) => [s, 0]));
+  const bySeverity = new Map<number, { count: number; previous: number }>(SEVERITIES.map((s) => [s, { count: 0, previous: 0 }]));
+  const byStatus = new Map<TReportStatus, { count: number; previous: number }>(REPORT_STATUSES.map((s) => [s, { count: 0, previous: 0 }]));
   let total = 0;
   let previous = 0;
   let open = 0;
@@ -136,8 +136,10 @@ export async function getDashboard(deps: DashboardDeps, ctx: RequestContext, que
       c.previous += row.previous;
       byCategory.set(row.category, c);
     }
-    bySeverity.set(row.severity, (bySeverity.get(row.severity) ?? 0) + row.current);
-    byStatus.set(row.status as TReportStatus, (byStatus.get(row.status as TReportStatus) ?? 0) + row.current);
+    const sev = bySeverity.get(row.severity) ?? { count: 0, previous: 0 };
+    bySeverity.set(row.severity, { count: sev.count + row.current, previous: sev.previous + row.previous });
+    const st = byStatus.get(row.status as TReportStatus) ?? { count: 0, previous: 0 };
+    byStatus.set(row.status as TReportStatus, { count: st.count + row.current, previous: st.previous + row.previous });
     if (['draft', 'new', 'verified', 'in_progress'].includes(row.status)) open += row.current;
     if (row.severity === 4) critical += row.current;
   }
@@ -207,8 +209,8 @@ export async function getDashboard(deps: DashboardDeps, ctx: RequestContext, que
       .map(([category, c]) => ({ category, count: c.count, previous: c.previous }))
       .filter((c) => c.count > 0 || c.previous > 0)
       .sort((a, b) => b.count - a.count || b.previous - a.previous || a.category.localeCompare(b.category)),
-    bySeverity: [...bySeverity.entries()].map(([severity, count]) => ({ severity, count })),
-    byStatus: [...byStatus.entries()].map(([status, count]) => ({ status, count })),
+    bySeverity: [...bySeverity.entries()].map(([severity, c]) => ({ severity, count: c.count, previous: c.previous })),
+    byStatus: [...byStatus.entries()].map(([status, c]) => ({ status, count: c.count, previous: c.previous })),
     daily: trend,
     topRegions,
     overdue: overdue.items.map(presentRow),

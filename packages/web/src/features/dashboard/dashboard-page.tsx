@@ -400,7 +400,7 @@ function Content({ data, filters }: { data: TDashboard; filters: DashboardFilter
                     <SeverityBadge level={s.severity} />
                   </Link>
                   <CountBar value={s.count} max={maxSeverity} tone={`sevbar-${s.severity}`} />
-                  <span className="num">{formatNumber(s.count)}</span>
+                  <span className="num">{formatNumber(s.count)}</span> <Change now={s.count} before={s.previous} />
                 </li>
               ))}
           </ul>
@@ -412,7 +412,7 @@ function Content({ data, filters }: { data: TDashboard; filters: DashboardFilter
               <li key={s.status}>
                 <StatusBadge status={s.status} />
                 <CountBar value={s.count} max={maxStatus} />
-                <span className="num">{formatNumber(s.count)}</span>
+                <span className="num">{formatNumber(s.count)}</span> <Change now={s.count} before={s.previous} />
               </li>
             ))}
           </ul>
