@@ -13,7 +13,7 @@ import { systemContext } from '../src/services/context.js';
 import { addIndexConfigVersion, applyPendingRiskDeltas } from '../src/services/risk.service.js';
 import { dispatchOnce, type DeliveryDeps } from '../src/services/delivery.service.js';
 import { startReceiver } from './delivery-support.js';
-import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
+import { actOnReport, BACKENDS, createTestApp, createTestUser, fileReport, reportBody, type Agent, type TestApp } from './helpers.js';
 
 // ../shared sits beside the repository root, in CI too; xmllint comes from libxml2-utils (.ci/run)
 const XSD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/cap/cap-1.2.xsd');
@@ -75,25 +75,9 @@ describe.each(BACKENDS)('early-warning alerts on %s', (backend) => {
   let sukoOfficer: Agent;
   let villages: (code: string) => string[];
 
-  const file = async (agent: Agent, over: Record<string, unknown>) => {
-    const body = {
-      id: randomUUID(),
-      category: 'politik_uang',
-      severity: 3,
-      occurredAt: new Date(t.clock.now.getTime() - 2 * HOUR).toISOString(),
-      title: 'Pembagian amplop dekat balai desa',
-      description: 'Warga melaporkan amplop dibagikan oleh tim sukses.',
-      ...over,
-    };
-    const res = await agent.post('/api/reports', body);
-    expect(res.statusCode, res.body).toBe(201);
-    return body.id as string;
-  };
-  const act = async (agent: Agent, id: string, action: string, body: Record<string, unknown> = {}) => {
-    const current = (await agent.get(`/api/reports/${id}`)).json();
-    const res = await agent.post(`/api/reports/${id}/${action}`, { version: current.version, ...body });
-    expect(res.statusCode, res.body).toBe(200);
-  };
+  const file = (agent: Agent, over: Record<string, unknown>) =>
+    fileReport(agent, reportBody(t.clock.now, { severity: 3, occurredAt: new Date(t.clock.now.getTime() - 2 * HOUR).toISOString(), ...over }));
+  const act = actOnReport;
   const drain = () => applyPendingRiskDeltas({ handle: t.handle, hooks: alertHooks(t) }, t.clock.now.getTime());
   const check = () => runAlertChecks(t, t.clock.now.getTime());
   const alertsOf = async (agent: Agent, query = ''): Promise<AlertJson[]> => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAlertsIfNew } from '../src/db/repositories/alerts.js';
 import { DEMO_ELECTION_ID, seedDemoElection } from '../src/demo/index.js';
-import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
+import { actOnReport, BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
 
 const KLATEN = '33.10';
 const BAYAT = '33.10.04';
@@ -59,11 +59,7 @@ describe.each(BACKENDS)('dashboard API on %s', (backend) => {
     return id;
   }
 
-  async function act(agent: Agent, name: string, action: string, body: Record<string, unknown>) {
-    const current = (await agent.get(`/api/reports/${ids[name]}`)).json() as { version: number };
-    const res = await agent.post(`/api/reports/${ids[name]}/${action}`, { version: current.version, ...body });
-    expect(res.statusCode, res.body).toBe(200);
-  }
+  const act = (agent: Agent, name: string, action: string, body: Record<string, unknown>) => actOnReport(agent, ids[name]!, action, body);
 
   const dashboard = async (agent: Agent, query = ''): Promise<Dashboard> => {
     const res = await agent.get(`/api/dashboard${query}`);

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import type { AppConfig } from '../src/config.js';
 
 export interface ReceivedRequest {
   headers: http.IncomingHttpHeaders;
@@ -27,6 +29,43 @@ export async function startReceiver(respond: (request: { headers: http.IncomingH
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+export interface ReceivedMail {
+  to: string[];
+  data: string;
+}
+
+/** An SMTP server on a local port (no TLS, no auth) keeping every message it is given in `mails`. */
+export async function startSmtpSink() {
+  const mails: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      let data = '';
+      stream.on('data', (c: Buffer) => (data += c.toString()));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
+
+/** The delivery settings of the tests: e-mail through `smtpUrl`, 3 attempts, 30 s back-off, links to https://sinergi.test. */
+export function testDeliveryConfig(smtpUrl: string, over: Partial<AppConfig['delivery']> = {}): AppConfig['delivery'] {
+  return { smtpUrl, smtpFrom: 'Sinergi <sinergi@test.local>', maxAttempts: 3, backoffSeconds: 30, webhookTimeoutMs: 2000, publicUrl: 'https://sinergi.test', ...over };
 }
 
 export interface SseEvent {

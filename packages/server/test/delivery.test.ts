@@ -1,13 +1,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { parseSignatureHeader } from '@sinergi/domain';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDueDeliveries } from '../src/db/repositories/delivery.js';
 import { seedDemoElection } from '../src/demo/index.js';
 import { createMailer, dispatchOnce, fanOutDue, idempotencyKeyOf, type DeliveryDeps } from '../src/services/delivery.service.js';
-import { openStream, startReceiver } from './delivery-support.js';
-import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
+import { openStream, startReceiver, startSmtpSink, testDeliveryConfig, type SmtpSink } from './delivery-support.js';
+import { BACKENDS, createTestApp, createTestUser, fileReport, reportBody, type Agent, type TestApp } from './helpers.js';
 
 const BAYAT = '33.10.04';
 const CAWAS = '33.10.05';
@@ -23,24 +22,12 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
   let panwascamCawas: Agent;
   let villages: string[];
   let base: string;
-  const mails: { to: string[]; data: string }[] = [];
-  let smtp: SMTPServer;
+  let smtp: SmtpSink;
 
   const advance = (ms: number) => (t.clock.now = new Date(t.clock.now.getTime() + ms));
-  const report = async (agent: Agent, over: Record<string, unknown> = {}) => {
+  const report = (agent: Agent, over: Record<string, unknown> = {}) => {
     const id = randomUUID();
-    const res = await agent.post('/api/reports', {
-      id,
-      category: 'politik_uang',
-      severity: 2,
-      regionCode: villages[0],
-      occurredAt: new Date(t.clock.now.getTime() - 3600_000).toISOString(),
-      title: `Amplop ${id.slice(0, 8)}`,
-      description: 'Warga melaporkan amplop dibagikan oleh tim sukses.',
-      ...over,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return id;
+    return fileReport(agent, reportBody(t.clock.now, { id, regionCode: villages[0], title: `Amplop ${id.slice(0, 8)}`, ...over }));
   };
   const deliveriesOf = (reportId: string) =>
     t.handle.query<{ channel: string; target: string; status: string; attempts: number; available_at: Date; idempotency_key: string; province_code: string; outbox_id: number }>(
@@ -50,24 +37,8 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
   const count = async (sqlText: string, params: unknown[] = []) => Number((await t.handle.query<{ n: number }>(sqlText, params))[0]!.n);
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, callback) {
-        let data = '';
-        stream.on('data', (c: Buffer) => (data += c.toString()));
-        stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const smtpPort = (smtp.server.address() as AddressInfo).port;
-    t = await createTestApp(backend, {
-      delivery: { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, smtpFrom: 'Sinergi <sinergi@test.local>', maxAttempts: 3, backoffSeconds: 30, webhookTimeoutMs: 2000, publicUrl: 'https://sinergi.test', streamSessionCheckMs: 200 },
-    });
+    smtp = await startSmtpSink();
+    t = await createTestApp(backend, { delivery: testDeliveryConfig(smtp.url, { streamSessionCheckMs: 200 }) });
     deps = { handle: t.handle, regions: t.regions, config: t.config, mailer: createMailer(t.config) };
     villages = t.regions.descendantsAt(BAYAT, 'village');
     await seedDemoElection({ handle: t.handle, regions: t.regions, elections: t.elections, reportWriter: t.reportWriter }, t.clock.now);
@@ -97,7 +68,7 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
   afterAll(async () => {
     deps?.mailer?.close();
     await t?.dispose();
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await smtp?.close();
   });
 
   it('retries a failing webhook with back-off until it recovers: nothing lost, nothing doubled, one idempotency key, a verifiable signature', async () => {
@@ -258,7 +229,7 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
   });
 
   it('e-mails a high-severity report to the desks in scope once each (SMTP), with the idempotency key; none without SMTP', async () => {
-    mails.length = 0;
+    smtp.mails.length = 0;
     const reportId = await report(bhabin, { severity: 3 });
     await dispatchOnce(deps, advance(1000));
     const emails = (await deliveriesOf(reportId)).filter((d) => d.channel === 'email');
@@ -266,9 +237,9 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
       ['kesbang@example.test', 'sent'],
       ['panwascam.bayat@example.test', 'sent'],
     ]);
-    const to = mails.flatMap((m) => m.to).sort();
+    const to = smtp.mails.flatMap((m) => m.to).sort();
     expect(to).toEqual(['kesbang@example.test', 'panwascam.bayat@example.test']);
-    const mail = mails.find((m) => m.to.includes('kesbang@example.test'))!;
+    const mail = smtp.mails.find((m) => m.to.includes('kesbang@example.test'))!;
     expect(mail.data).toMatch(new RegExp(`Idempotency-Key: ${emails[0]!.idempotency_key}`));
     expect(mail.data).toContain(`https://sinergi.test/laporan/${reportId}`);
     expect(mail.data).toMatch(/Subject: \[Sinergi\] Laporan baru \(keparahan 3\)/);
@@ -297,7 +268,7 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
     const provisional = await write('alert.raised', { alertId: randomUUID(), channels: ['web'], cause: { id: 'Laporan anonim', en: 'Anonymous report' } }, [`district:${BAYAT}`]);
     const confirmed = await write('alert.raised', { alertId: randomUUID(), channels: ['web', 'email', 'webhook', 'cap'], cause: { id: 'Lonjakan laporan', en: 'Report spike' } }, [`district:${BAYAT}`]);
     const sitrep = await write('sitrep.released', { sitrepId: randomUUID(), title: 'Sitrep harian' }, ['email:Posko@Klaten.example.test', 'regency:33.10']);
-    mails.length = 0;
+    smtp.mails.length = 0;
     await dispatchOnce(deps, advance(1000));
     expect(await channelsOf(provisional)).toEqual([]);
     expect(await channelsOf(confirmed)).toEqual(['email:panwascam.bayat@example.test', `webhook:${created.id}`]);
@@ -308,7 +279,7 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
     expect(alert?.message).toMatch(/^Early-warning alert in .*: (Report spike|Anonymous report)$/);
     expect(alert?.link).toMatch(/^\/peringatan\/[0-9a-f-]{36}$/);
     expect(hook.received.map((r) => JSON.parse(r.body).topic).sort()).toEqual(['alert.raised', 'sitrep.released']);
-    expect(mails.flatMap((m) => m.to).sort()).toEqual(['kesbang@example.test', 'panwascam.bayat@example.test', 'posko@klaten.example.test']);
+    expect(smtp.mails.flatMap((m) => m.to).sort()).toEqual(['kesbang@example.test', 'panwascam.bayat@example.test', 'posko@klaten.example.test']);
     await admin.request({ method: 'DELETE', url: `/api/webhooks/${created.id}` });
     await hook.close();
   });

@@ -7,7 +7,7 @@ import type { TRole } from '@sinergi/domain';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type AppConfig } from '../src/config.js';
 import * as schema from '../src/db/schema.js';
@@ -184,4 +184,34 @@ export async function sealAll(handle: Parameters<typeof sealAuditLog>[0], timeou
     if (Number(row!.n) === 0 || Date.now() > deadline) return total;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * The body of a valid report: politik uang, severity 2, an hour before `now`, with a title and
+ * description; `over` sets or replaces fields (a region code is the caller's to give).
+ */
+export function reportBody(now: Date, over: Record<string, unknown> = {}): { id: string } & Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    category: 'politik_uang',
+    severity: 2,
+    occurredAt: new Date(now.getTime() - 3600_000).toISOString(),
+    title: 'Pembagian amplop dekat balai desa',
+    description: 'Warga melaporkan amplop dibagikan oleh tim sukses.',
+    ...over,
+  };
+}
+
+/** POST /api/reports as `agent`, expecting it stored (201); returns the report's id. */
+export async function fileReport(agent: Agent, body: { id: string } & Record<string, unknown>): Promise<string> {
+  const res = await agent.post('/api/reports', body);
+  expect(res.statusCode, res.body).toBe(201);
+  return body.id;
+}
+
+/** A workflow action (verify, assign, handle, …) on a report at its current version, expecting 200. */
+export async function actOnReport(agent: Agent, id: string, action: string, body: Record<string, unknown> = {}): Promise<void> {
+  const current = (await agent.get(`/api/reports/${id}`)).json() as { version: number };
+  const res = await agent.post(`/api/reports/${id}/${action}`, { version: current.version, ...body });
+  expect(res.statusCode, res.body).toBe(200);
 }

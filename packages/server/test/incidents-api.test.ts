@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoElection } from '../src/demo/index.js';
-import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
+import { BACKENDS, createTestApp, createTestUser, fileReport, reportBody, type Agent, type TestApp } from './helpers.js';
 
 const BAYAT = '33.10.04';
 const CAWAS = '33.10.05';
@@ -16,21 +16,7 @@ describe.each(BACKENDS)('incidents (kejadian) on %s', (backend) => {
   let villages: string[];
   let cawasVillages: string[];
 
-  async function report(agent: Agent, over: Record<string, unknown> = {}): Promise<string> {
-    const id = randomUUID();
-    const res = await agent.post('/api/reports', {
-      id,
-      category: 'politik_uang',
-      severity: 2,
-      regionCode: villages[0],
-      occurredAt: new Date(t.clock.now.getTime() - 3600_000).toISOString(),
-      title: 'Pembagian amplop dekat balai desa',
-      description: 'Warga melaporkan amplop dibagikan oleh tim sukses.',
-      ...over,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return id;
-  }
+  const report = (agent: Agent, over: Record<string, unknown> = {}): Promise<string> => fileReport(agent, reportBody(t.clock.now, { regionCode: villages[0], ...over }));
   const count = async (sql: string, params: unknown[]) => Number((await t.handle.query<{ n: number }>(sql, params))[0]!.n);
 
   beforeAll(async () => {

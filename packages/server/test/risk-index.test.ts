@@ -6,7 +6,7 @@ import { startRiskIndexJob } from '../src/jobs/risk-index.js';
 import { reportsDeps } from '../src/routes/reports.js';
 import { createPublicReport } from '../src/services/reports.service.js';
 import { applyPendingRiskDeltas, rebuildRiskIndex } from '../src/services/risk.service.js';
-import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
+import { actOnReport, BACKENDS, createTestApp, createTestUser, fileReport, reportBody, type Agent, type TestApp } from './helpers.js';
 
 const BAYAT = '33.10.04';
 const CAWAS = '33.10.05';
@@ -37,25 +37,9 @@ describe.each(BACKENDS)('vulnerability index on %s', (backend) => {
   let bayat: string[];
   let cawas: string[];
 
-  const file = async (agent: Agent, over: Record<string, unknown>) => {
-    const body = {
-      id: randomUUID(),
-      category: 'politik_uang',
-      severity: 3,
-      occurredAt: new Date(t.clock.now.getTime() - 2 * HOUR).toISOString(),
-      title: 'Pembagian amplop dekat balai desa',
-      description: 'Warga melaporkan amplop dibagikan oleh tim sukses.',
-      ...over,
-    };
-    const res = await agent.post('/api/reports', body);
-    expect(res.statusCode, res.body).toBe(201);
-    return body.id as string;
-  };
-  const act = async (agent: Agent, id: string, action: string, body: Record<string, unknown> = {}) => {
-    const current = (await agent.get(`/api/reports/${id}`)).json();
-    const res = await agent.post(`/api/reports/${id}/${action}`, { version: current.version, ...body });
-    expect(res.statusCode, res.body).toBe(200);
-  };
+  const file = (agent: Agent, over: Record<string, unknown>) =>
+    fileReport(agent, reportBody(t.clock.now, { severity: 3, occurredAt: new Date(t.clock.now.getTime() - 2 * HOUR).toISOString(), ...over }));
+  const act = actOnReport;
   const drain = () => applyPendingRiskDeltas({ handle: t.handle }, t.clock.now.getTime());
   const risk = async (agent: Agent, code: string, query = '') => {
     const res = await agent.get(`/api/risk/${code}${query}`);

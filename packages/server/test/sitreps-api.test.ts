@@ -2,15 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertHooks } from '../src/services/alerts.service.js';
 import { createMailer, dispatchOnce } from '../src/services/delivery.service.js';
 import { escalateOverdueReports } from '../src/services/reports.service.js';
 import { applyPendingRiskDeltas } from '../src/services/risk.service.js';
-import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
+import { startSmtpSink, testDeliveryConfig } from './delivery-support.js';
+import { actOnReport, BACKENDS, createTestApp, createTestUser, fileReport, reportBody, type Agent, type TestApp } from './helpers.js';
 
 const KLATEN = '33.10';
 const BAYAT = '33.10.04';
@@ -47,25 +46,18 @@ describe.each(BACKENDS)('daily situation reports on %s', (backend) => {
 
   async function report(key: string, when: string, over: Record<string, unknown>) {
     t.clock.now = at(when);
-    const id = randomUUID();
-    const res = await kesbang.post('/api/reports', {
-      id,
-      category: 'politik_uang',
-      severity: 2,
+    const body = reportBody(t.clock.now, {
       regionCode: bayatVillages[0],
       occurredAt: new Date(t.clock.now.getTime() - 600_000).toISOString(),
       title: `Laporan ${key}`,
       description: 'Uraian kejadian untuk uji laporan situasi.',
       ...over,
     });
-    expect(res.statusCode, res.body).toBe(201);
-    ids[key] = id;
+    ids[key] = await fileReport(kesbang, body);
   }
   async function act(key: string, when: string, action: string, body: Record<string, unknown> = {}) {
     t.clock.now = at(when);
-    const current = (await kesbang.get(`/api/reports/${ids[key]}`)).json();
-    const res = await kesbang.post(`/api/reports/${ids[key]}/${action}`, { version: current.version, ...body });
-    expect(res.statusCode, res.body).toBe(200);
+    await actOnReport(kesbang, ids[key]!, action, body);
   }
 
   beforeAll(async () => {
@@ -357,26 +349,9 @@ describe.each(BACKENDS)('daily situation reports on %s', (backend) => {
 
 describe.each(BACKENDS)('a released situation report is e-mailed to its distribution list on %s', (backend) => {
   it('sends one e-mail per address through the outbox, linking the report page', async () => {
-    const mails: { to: string[]; data: string }[] = [];
-    const smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, callback) {
-        let data = '';
-        stream.on('data', (c: Buffer) => (data += c.toString()));
-        stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
-    const t = await createTestApp(backend, {
-      demo: true,
-      delivery: { smtpUrl: `smtp://127.0.0.1:${port}`, smtpFrom: 'Sinergi <sinergi@test.local>', maxAttempts: 3, backoffSeconds: 30, webhookTimeoutMs: 2000, publicUrl: 'https://sinergi.test' },
-    });
+    const smtp = await startSmtpSink();
+    const { mails } = smtp;
+    const t = await createTestApp(backend, { demo: true, delivery: testDeliveryConfig(smtp.url) });
     const mailer = createMailer(t.config);
     try {
       await createTestUser(t.handle, { username: 'kesbang', role: 'regency_desk', scopes: [KLATEN], pillarCode: 'kesbangpol' });
@@ -404,7 +379,7 @@ describe.each(BACKENDS)('a released situation report is e-mailed to its distribu
     } finally {
       mailer?.close();
       await t.dispose();
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await smtp.close();
     }
   });
 });

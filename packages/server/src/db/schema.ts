@@ -467,11 +467,10 @@ export const powRedeemed = pgTable('pow_redeemed', {
 // ───────────────────────────── Vulnerability index (issue #5) ─────────────────────────────
 
 /**
- * Versions of the index configuration (weights, half-life, thresholds: ZIndexConfig). Append-only:
- * a change is a new version with the instant it takes effect, so an old score is recomputed with
- * the version in force then (`selectIndexConfig`). Version 1 (the defaults) is inserted at start.
+ * The columns of an append-only configuration table: a version number, the instant it takes
+ * effect, the configuration (JSON), a note and who added it when. Fresh builders per table.
  */
-export const riskIndexConfigs = pgTable('risk_index_configs', {
+const configVersionColumns = () => ({
   version: integer('version').primaryKey(),
   effectiveFrom: tstz('effective_from').notNull(),
   config: jsonb('config').notNull(),
@@ -479,6 +478,13 @@ export const riskIndexConfigs = pgTable('risk_index_configs', {
   createdBy: uuid('created_by'),
   createdAt: tstz('created_at').notNull().defaultNow(),
 });
+
+/**
+ * Versions of the index configuration (weights, half-life, thresholds: ZIndexConfig). Append-only:
+ * a change is a new version with the instant it takes effect, so an old score is recomputed with
+ * the version in force then (`selectIndexConfig`). Version 1 (the defaults) is inserted at start.
+ */
+export const riskIndexConfigs = pgTable('risk_index_configs', configVersionColumns());
 
 /**
  * Structural part: one IKP sub-dimension score (0–100) per region, entered or imported.
@@ -686,14 +692,8 @@ export const sitrepTemplates = pgTable('sitrep_templates', {
  * configuration: a change is a new version in force from `effective_from`. With no row the
  * defaults (DEFAULT_SLA) apply.
  */
-export const slaConfigs = pgTable('sla_configs', {
-  version: integer('version').primaryKey(),
-  effectiveFrom: tstz('effective_from').notNull(),
-  config: jsonb('config').notNull(),
-  note: text('note'),
-  createdBy: uuid('created_by'),
-  createdAt: tstz('created_at').notNull().defaultNow(),
-});
+export const slaConfigs = pgTable('sla_configs', configVersionColumns());
+
 // ───────────────────────────── Map (issue #4) ─────────────────────────────
 
 /**

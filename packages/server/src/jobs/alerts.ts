@@ -1,3 +1,4 @@
+import { startPeriodicJob } from './periodic.js';
 import { runAlertChecks, type AlertCheckResult, type AlertsDeps } from '../services/alerts.service.js';
 
 export interface AlertJobOptions {
@@ -15,23 +16,11 @@ export interface AlertJobOptions {
  * arrive (risk-index.ts with `alertHooks`). Returns a stop function that waits for a run.
  */
 export function startAlertJob(options: AlertJobOptions): { stop(): Promise<void> } {
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = runAlertChecks(options.deps, options.now().getTime())
-      .then((result) => options.onRun?.(result))
-      .catch((error: unknown) => options.onError?.(error))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, options.intervalMs ?? 60_000);
-  timer.unref();
-  tick();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const job = startPeriodicJob({
+    run: () => runAlertChecks(options.deps, options.now().getTime()),
+    intervalMs: options.intervalMs ?? 60_000,
+    onError: options.onError,
+    onRun: options.onRun,
+  });
+  return { stop: job.stop };
 }

@@ -1,3 +1,4 @@
+import { startPeriodicJob } from './periodic.js';
 import { dispatchOnce, type DeliveryDeps, type SendResult } from '../services/delivery.service.js';
 
 export interface OutboxDispatcherOptions {
@@ -16,35 +17,11 @@ export interface OutboxDispatcherOptions {
  * that waits for a pass in progress.
  */
 export function startOutboxDispatcher(options: OutboxDispatcherOptions): { wake(): void; stop(): Promise<void> } {
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
-  const tick = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = dispatchOnce(options.deps, options.now())
-      .then((result) => options.onRun?.(result))
-      .catch((error: unknown) => options.onError?.(error))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          tick();
-        }
-      });
-  };
-  const timer = setInterval(tick, options.intervalMs ?? 1000);
-  timer.unref();
-  tick();
-  return {
-    wake: tick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicJob({
+    run: () => dispatchOnce(options.deps, options.now()),
+    intervalMs: options.intervalMs ?? 1000,
+    rerunIfBusy: true,
+    onError: options.onError,
+    onRun: options.onRun,
+  });
 }

@@ -1,4 +1,5 @@
 import type { DbHandle } from '../db/client.js';
+import { startPeriodicJob } from './periodic.js';
 import { applyPendingRiskDeltas, type RiskHooks, type RiskJobResult } from '../services/risk.service.js';
 
 export interface RiskIndexJobOptions {
@@ -18,23 +19,11 @@ export interface RiskIndexJobOptions {
  * Returns a stop function that waits for a run in progress.
  */
 export function startRiskIndexJob(options: RiskIndexJobOptions): { stop(): Promise<void> } {
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = applyPendingRiskDeltas({ handle: options.handle, ...(options.hooks ? { hooks: options.hooks } : {}) }, options.now().getTime())
-      .then((result) => options.onRun?.(result))
-      .catch((error: unknown) => options.onError?.(error))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, options.intervalMs ?? 500);
-  timer.unref();
-  tick();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const job = startPeriodicJob({
+    run: () => applyPendingRiskDeltas({ handle: options.handle, ...(options.hooks ? { hooks: options.hooks } : {}) }, options.now().getTime()),
+    intervalMs: options.intervalMs ?? 500,
+    onError: options.onError,
+    onRun: options.onRun,
+  });
+  return { stop: job.stop };
 }

@@ -15,6 +15,21 @@ export interface OutboxRow {
   createdAt: Date;
 }
 
+/** A JSON column as it comes back from a raw query (node-postgres parses it, PGlite may not). */
+const jsonObject = (value: unknown): Record<string, unknown> => (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
+
+/** An outbox row from a raw `SELECT province_code, id, topic, region_code, payload, recipients, attempts, created_at`. */
+const toOutboxRow = (r: Record<string, unknown>): OutboxRow => ({
+  provinceCode: String(r.province_code),
+  id: Number(r.id),
+  topic: String(r.topic),
+  regionCode: (r.region_code as string | null) ?? null,
+  payload: jsonObject(r.payload),
+  recipients: (r.recipients as string[]) ?? [],
+  attempts: Number(r.attempts),
+  createdAt: new Date(r.created_at as string | Date),
+});
+
 /**
  * Claim up to `limit` outbox rows not yet fanned out and due at `now` (a new row is always due:
  * its available_at is the database's clock, which the app's clock need not agree with). `FOR UPDATE SKIP LOCKED`:
@@ -28,16 +43,7 @@ export async function claimOutboxRows(ex: Executor, now: Date, limit: number): P
         WHERE delivered_at IS NULL AND (attempts = 0 OR available_at <= ${now})
         ORDER BY available_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
   );
-  return rows.map((r) => ({
-    provinceCode: String(r.province_code),
-    id: Number(r.id),
-    topic: String(r.topic),
-    regionCode: (r.region_code as string | null) ?? null,
-    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
-    recipients: (r.recipients as string[]) ?? [],
-    attempts: Number(r.attempts),
-    createdAt: new Date(r.created_at as string | Date),
-  }));
+  return rows.map(toOutboxRow);
 }
 
 export async function markOutboxFannedOut(ex: Executor, row: Pick<OutboxRow, 'provinceCode' | 'id'>, now: Date): Promise<void> {
@@ -106,6 +112,24 @@ export interface ClaimedDelivery extends DeliveryRow {
   outboxCreatedAt: Date;
 }
 
+/** A delivery row (`d.*`) joined with its outbox row's topic and region, from a raw query. */
+const toDeliveryWithTopic = (r: Record<string, unknown>): DeliveryRow & { topic: string; regionCode: string | null } => ({
+  provinceCode: String(r.province_code),
+  outboxId: Number(r.outbox_id),
+  channel: String(r.channel),
+  target: String(r.target),
+  idempotencyKey: String(r.idempotency_key),
+  status: String(r.status),
+  attempts: Number(r.attempts),
+  availableAt: new Date(r.available_at as string),
+  lastError: (r.last_error as string | null) ?? null,
+  sentAt: r.sent_at ? new Date(r.sent_at as string) : null,
+  createdAt: new Date(r.created_at as string),
+  updatedAt: new Date(r.updated_at as string),
+  topic: String(r.topic),
+  regionCode: (r.region_code as string | null) ?? null,
+});
+
 /**
  * Claim due deliveries: lock them (SKIP LOCKED), count the attempt and push their next
  * availability to `leaseUntil`, then commit — sending happens outside any transaction. A
@@ -127,35 +151,21 @@ export async function claimDueDeliveries(ex: Executor, now: Date, leaseUntil: Da
         SELECT c.*, o.topic, o.region_code, o.payload, o.created_at AS outbox_created_at
         FROM claimed c JOIN outbox o ON o.province_code = c.province_code AND o.id = c.outbox_id`,
   );
-  return rows.map((r) => ({
-    provinceCode: String(r.province_code),
-    outboxId: Number(r.outbox_id),
-    channel: String(r.channel),
-    target: String(r.target),
-    idempotencyKey: String(r.idempotency_key),
-    status: String(r.status),
-    attempts: Number(r.attempts),
-    availableAt: new Date(r.available_at as string),
-    lastError: (r.last_error as string | null) ?? null,
-    sentAt: r.sent_at ? new Date(r.sent_at as string) : null,
-    createdAt: new Date(r.created_at as string),
-    updatedAt: new Date(r.updated_at as string),
-    topic: String(r.topic),
-    regionCode: (r.region_code as string | null) ?? null,
-    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
-    outboxCreatedAt: new Date(r.outbox_created_at as string),
-  }));
+  return rows.map((r) => ({ ...toDeliveryWithTopic(r), payload: jsonObject(r.payload), outboxCreatedAt: new Date(r.outbox_created_at as string) }));
 }
 
-const deliveryKey = (d: Pick<DeliveryRow, 'provinceCode' | 'outboxId' | 'channel' | 'target'>): SQL =>
+/** The columns that name one delivery. */
+export type DeliveryKey = Pick<DeliveryRow, 'provinceCode' | 'outboxId' | 'channel' | 'target'>;
+
+const deliveryKey = (d: DeliveryKey): SQL =>
   and(eq(outboxDeliveries.provinceCode, d.provinceCode), eq(outboxDeliveries.outboxId, d.outboxId), eq(outboxDeliveries.channel, d.channel), eq(outboxDeliveries.target, d.target))!;
 
-export async function markDeliverySent(ex: Executor, d: Pick<DeliveryRow, 'provinceCode' | 'outboxId' | 'channel' | 'target'>, now: Date): Promise<void> {
+export async function markDeliverySent(ex: Executor, d: DeliveryKey, now: Date): Promise<void> {
   await ex.update(outboxDeliveries).set({ status: 'sent', sentAt: now, updatedAt: now, lastError: null }).where(deliveryKey(d));
 }
 
 /** A failed attempt: try again at `retryAt`, or give up (`dead`) when it is null. */
-export async function markDeliveryFailed(ex: Executor, d: Pick<DeliveryRow, 'provinceCode' | 'outboxId' | 'channel' | 'target'>, now: Date, retryAt: Date | null, error: string): Promise<void> {
+export async function markDeliveryFailed(ex: Executor, d: DeliveryKey, now: Date, retryAt: Date | null, error: string): Promise<void> {
   await ex
     .update(outboxDeliveries)
     .set({ status: retryAt ? 'pending' : 'dead', availableAt: retryAt ?? now, updatedAt: now, lastError: error.slice(0, 1000) })
@@ -185,22 +195,7 @@ export async function findDeliveries(
           ${filter.after ? sql`AND (d.updated_at, d.idempotency_key) < (${filter.after.updatedAt}, ${filter.after.key})` : sql``}
         ORDER BY d.updated_at DESC, d.idempotency_key DESC LIMIT ${filter.limit}`,
   );
-  return rows.map((r) => ({
-    provinceCode: String(r.province_code),
-    outboxId: Number(r.outbox_id),
-    channel: String(r.channel),
-    target: String(r.target),
-    idempotencyKey: String(r.idempotency_key),
-    status: String(r.status),
-    attempts: Number(r.attempts),
-    availableAt: new Date(r.available_at as string),
-    lastError: (r.last_error as string | null) ?? null,
-    sentAt: r.sent_at ? new Date(r.sent_at as string) : null,
-    createdAt: new Date(r.created_at as string),
-    updatedAt: new Date(r.updated_at as string),
-    topic: String(r.topic),
-    regionCode: (r.region_code as string | null) ?? null,
-  }));
+  return rows.map(toDeliveryWithTopic);
 }
 
 // ── Webhook subscriptions ──
@@ -293,14 +288,5 @@ export async function findOutboxAfter(ex: Executor, afterId: number, since: Date
     sql`SELECT province_code, id, topic, region_code, payload, recipients, attempts, created_at FROM outbox
         WHERE id > ${afterId} AND created_at >= ${since} ORDER BY id LIMIT ${limit}`,
   );
-  return rows.map((r) => ({
-    provinceCode: String(r.province_code),
-    id: Number(r.id),
-    topic: String(r.topic),
-    regionCode: (r.region_code as string | null) ?? null,
-    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
-    recipients: (r.recipients as string[]) ?? [],
-    attempts: Number(r.attempts),
-    createdAt: new Date(r.created_at as string),
-  }));
+  return rows.map(toOutboxRow);
 }

@@ -1,0 +1,59 @@
+export interface PeriodicJobOptions<T> {
+  /** One pass of the job; its result goes to `onRun`, a rejection to `onError`. */
+  run: () => Promise<T>;
+  intervalMs: number;
+  /**
+   * What a tick (timer or wake()) does while a pass is still running: false skips it;
+   * true runs one more pass as soon as the current one ends (ticks in between fold into it).
+   */
+  rerunIfBusy?: boolean;
+  onError?: ((error: unknown) => void) | undefined;
+  onRun?: ((result: T) => void) | undefined;
+}
+
+export interface PeriodicJob {
+  /** Start a pass now (or as `rerunIfBusy` says when one is running). No-op after stop(). */
+  wake(): void;
+  /** Stop the timer and wait for a pass in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The loop shared by the background jobs: a pass at start and every `intervalMs` (the timer does
+ * not keep the process alive), passes never overlap in this process, errors go to `onError`
+ * instead of escaping, and stop() waits for the pass in progress.
+ */
+export function startPeriodicJob<T>(options: PeriodicJobOptions<T>): PeriodicJob {
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  const tick = () => {
+    if (stopped) return;
+    if (running) {
+      if (options.rerunIfBusy) again = true;
+      return;
+    }
+    running = options
+      .run()
+      .then((result) => options.onRun?.(result))
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          tick();
+        }
+      });
+  };
+  const timer = setInterval(tick, options.intervalMs);
+  timer.unref();
+  tick();
+  return {
+    wake: tick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
