@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
+import type { AsyncState } from '../lib/hooks';
 
 /** The message to show for any failure: the API's own (already in the user's language) or ours. */
 export function useErrorText(): (error: unknown) => string {
@@ -21,6 +22,61 @@ export function ErrorAlert({ error, children }: { error: unknown; children?: Rea
     <div className="alert alert-error" role="alert">
       <p>{text(error)}</p>
       {children}
+    </div>
+  );
+}
+
+/**
+ * What a detail page shows while its record is not in hand: loading; `notFound` when the API
+ * answers 404 or 403 (one answer, so a record outside the user's scope does not show it exists);
+ * any other failure with a retry button when `onRetry` is given.
+ */
+export function DetailFallback({ state, notFound, onRetry }: { state: AsyncState<unknown>; notFound: ReactNode; onRetry?: () => void }) {
+  const { t } = useTranslation();
+  if (state.status !== 'error') return <Loading />;
+  if (state.error instanceof ApiError && (state.error.status === 404 || state.error.status === 403)) return <div className="stack">{notFound}</div>;
+  return (
+    <ErrorAlert error={state.error}>
+      {onRetry ? (
+        <button type="button" className="btn btn-secondary" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      ) : null}
+    </ErrorAlert>
+  );
+}
+
+/** A table with one header row (`scope="col"`), in its scrolling wrapper; the rows are the children. */
+export function DataTable({ head, testId, children }: { head: ReactNode[]; testId?: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid={testId}>
+        <thead>
+          <tr>
+            {head.map((h, i) => (
+              <th key={i} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A dialog form's buttons: send (reads "saving" while `busy`; red when `danger`) and cancel. */
+export function SubmitCancel({ label, busy, danger, onCancel }: { label: string; busy: boolean; danger?: boolean; onCancel: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="form-actions">
+      <button type="submit" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy}>
+        {busy ? t('common.saving') : label}
+      </button>
+      <button type="button" className="btn btn-secondary" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
     </div>
   );
 }

@@ -1,11 +1,11 @@
 import '../../i18n/lazy/sitrep';
-import type { TConfigChange, TIndexConfig, TSlaConfig } from '@sinergi/domain';
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { TConfigChange, TIndexConfig, TSlaConfig, TSlaVersion } from '@sinergi/domain';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { configApi } from '../../api/sitreps';
 import { formatDateTime } from '../../lib/format';
 import { useAsync } from '../../lib/hooks';
-import { ErrorAlert, Loading, Notice } from '../../ui';
+import { DataTable, ErrorAlert, Loading, Notice } from '../../ui';
 import { useLabel, useTaxonomy } from '../reports/taxonomy';
 import { usePillarName } from '../shell/labels';
 
@@ -40,10 +40,30 @@ function minutesText(m: number, t: (k: string, o?: Record<string, unknown>) => s
   return t('config.minutes', { n: m });
 }
 
-function SlaSection({ onSaved }: { onSaved: () => void }) {
+interface VersionedSectionProps<V extends { version: number; effectiveFrom: string }, D> {
+  headingId: string;
+  title: string;
+  intro: string;
+  load: (signal: AbortSignal) => Promise<{ current: number; items: V[] }>;
+  /** the form's starting values, from the version in force */
+  toDraft: (current: V) => D;
+  /** sends the draft as a new version with the note */
+  submit: (draft: D, note: string) => Promise<{ version: number }>;
+  isBuiltIn?: (current: V) => boolean;
+  savedKey: string;
+  saveKey: string;
+  onSaved: () => void;
+  children: (draft: D, setDraft: (draft: D) => void) => ReactNode;
+}
+
+/**
+ * A configuration kept in versions: loads them, edits a draft of the one in force, and saves the
+ * draft as a new version with a note (the caller's `onSaved` refreshes the history).
+ */
+function VersionedSection<V extends { version: number; effectiveFrom: string }, D>({ headingId, title, intro, load, toDraft, submit, isBuiltIn, savedKey, saveKey, onSaved, children }: VersionedSectionProps<V, D>) {
   const { t, i18n } = useTranslation();
-  const [state, reload] = useAsync((signal) => configApi.sla(signal), []);
-  const [draft, setDraft] = useState<Record<string, { verify: string; handle: string }> | null>(null);
+  const [state, reload] = useAsync(load, []);
+  const [draft, setDraft] = useState<D | null>(null);
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<number | null>(null);
@@ -51,7 +71,8 @@ function SlaSection({ onSaved }: { onSaved: () => void }) {
   const current = state.status === 'ok' ? state.data.items.find((v) => v.version === state.data.current) : undefined;
 
   useEffect(() => {
-    if (current) setDraft(Object.fromEntries(SEVERITIES.map((s) => [String(s), { verify: String(current.config[s].verifyMinutes), handle: String(current.config[s].handleMinutes) }])));
+    if (current) setDraft(toDraft(current));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [current]);
 
   async function save(event: FormEvent) {
@@ -60,8 +81,7 @@ function SlaSection({ onSaved }: { onSaved: () => void }) {
     setError(null);
     setSaved(null);
     try {
-      const config = Object.fromEntries(SEVERITIES.map((s) => [s, { verifyMinutes: Number(draft[s]!.verify), handleMinutes: Number(draft[s]!.handle) }])) as unknown as TSlaConfig;
-      const v = await configApi.addSla(config, note);
+      const v = await submit(draft, note);
       setSaved(v.version);
       setNote('');
       reload();
@@ -72,58 +92,24 @@ function SlaSection({ onSaved }: { onSaved: () => void }) {
   }
 
   return (
-    <section className="card stack" aria-labelledby="cfg-sla">
-      <h2 id="cfg-sla">{t('config.slaTitle')}</h2>
-      <p className="muted">{t('config.slaIntro')}</p>
+    <section className="card stack" aria-labelledby={headingId}>
+      <h2 id={headingId}>{title}</h2>
+      <p className="muted">{intro}</p>
       {state.status === 'loading' ? <Loading /> : null}
       <ErrorAlert error={state.error} />
       {current && draft ? (
         <form className="stack" onSubmit={(e) => void save(e)}>
-          <p>{t('config.inForce', { version: current.version, at: current.isDefault ? t('config.builtIn') : formatDateTime(current.effectiveFrom, i18n.language) })}</p>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('config.severity')}</th>
-                  <th scope="col">{t('config.verifyMinutes')}</th>
-                  <th scope="col">{t('config.handleMinutes')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {SEVERITIES.map((s) => (
-                  <tr key={s}>
-                    <th scope="row">
-                      {s} · {t(`severity.${s}`)}
-                    </th>
-                    {(['verify', 'handle'] as const).map((k) => (
-                      <td key={k}>
-                        <input
-                          type="number"
-                          min={1}
-                          step={1}
-                          required
-                          className="input-narrow"
-                          aria-label={`${t(k === 'verify' ? 'config.verifyMinutes' : 'config.handleMinutes')} — ${t('config.severity')} ${s}`}
-                          value={draft[s]![k]}
-                          onChange={(e) => setDraft({ ...draft, [s]: { ...draft[s]!, [k]: e.target.value } })}
-                        />{' '}
-                        <span className="muted small">{minutesText(Number(draft[s]![k]) || 0, t)}</span>
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <p>{t('config.inForce', { version: current.version, at: isBuiltIn?.(current) ? t('config.builtIn') : formatDateTime(current.effectiveFrom, i18n.language) })}</p>
+          {children(draft, setDraft)}
           <div className="field">
             <label htmlFor={noteId}>{t('config.note')}</label>
             <input id={noteId} type="text" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
           </div>
           <ErrorAlert error={error} />
-          {saved ? <Notice tone="success">{t('config.savedVersion', { version: saved })}</Notice> : null}
+          {saved ? <Notice tone="success">{t(savedKey, { version: saved })}</Notice> : null}
           <div>
             <button type="submit" className="btn btn-primary">
-              {t('config.saveSla')}
+              {t(saveKey)}
             </button>
           </div>
         </form>
@@ -132,140 +118,127 @@ function SlaSection({ onSaved }: { onSaved: () => void }) {
   );
 }
 
+type SlaDraft = Record<string, { verify: string; handle: string }>;
+
+function SlaSection({ onSaved }: { onSaved: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <VersionedSection<TSlaVersion, SlaDraft>
+      headingId="cfg-sla"
+      title={t('config.slaTitle')}
+      intro={t('config.slaIntro')}
+      load={(signal) => configApi.sla(signal)}
+      toDraft={(current) => Object.fromEntries(SEVERITIES.map((s) => [String(s), { verify: String(current.config[s].verifyMinutes), handle: String(current.config[s].handleMinutes) }]))}
+      submit={(draft, note) =>
+        configApi.addSla(Object.fromEntries(SEVERITIES.map((s) => [s, { verifyMinutes: Number(draft[s]!.verify), handleMinutes: Number(draft[s]!.handle) }])) as unknown as TSlaConfig, note)
+      }
+      isBuiltIn={(current) => current.isDefault}
+      savedKey="config.savedVersion"
+      saveKey="config.saveSla"
+      onSaved={onSaved}
+    >
+      {(draft, setDraft) => (
+        <DataTable head={[t('config.severity'), t('config.verifyMinutes'), t('config.handleMinutes')]}>
+          {SEVERITIES.map((s) => (
+            <tr key={s}>
+              <th scope="row">
+                {s} · {t(`severity.${s}`)}
+              </th>
+              {(['verify', 'handle'] as const).map((k) => (
+                <td key={k}>
+                  <input
+                    type="number"
+                    min={1}
+                    step={1}
+                    required
+                    className="input-narrow"
+                    aria-label={`${t(k === 'verify' ? 'config.verifyMinutes' : 'config.handleMinutes')} — ${t('config.severity')} ${s}`}
+                    value={draft[s]![k]}
+                    onChange={(e) => setDraft({ ...draft, [s]: { ...draft[s]!, [k]: e.target.value } })}
+                  />{' '}
+                  <span className="muted small">{minutesText(Number(draft[s]![k]) || 0, t)}</span>
+                </td>
+              ))}
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </VersionedSection>
+  );
+}
+
 function IndexSection({ onSaved }: { onSaved: () => void }) {
-  const { t, i18n } = useTranslation();
-  const [state, reload] = useAsync((signal) => configApi.index(signal), []);
-  const [draft, setDraft] = useState<TIndexConfig | null>(null);
-  const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState<number | null>(null);
-  const noteId = useId();
-  const current = state.status === 'ok' ? state.data.items.find((v) => v.version === state.data.current) : undefined;
+  const { t } = useTranslation();
   const { taxonomy } = useTaxonomy();
   const label = useLabel();
-
-  useEffect(() => {
-    if (current) setDraft(structuredClone(current));
-  }, [current]);
-
-  async function save(event: FormEvent) {
-    event.preventDefault();
-    if (!draft) return;
-    setError(null);
-    setSaved(null);
-    const { version: _v, ...rest } = draft;
-    try {
-      const v = await configApi.addIndex({ ...rest, effectiveFrom: new Date().toISOString(), note: note || undefined });
-      setSaved(v.version);
-      setNote('');
-      reload();
-      onSaved();
-    } catch (e) {
-      setError(e);
-    }
-  }
 
   const num = (value: number, onChange: (n: number) => void, aria: string, step = 0.01) => (
     <input type="number" min={0} step={step} required className="input-narrow" aria-label={aria} value={value} onChange={(e) => onChange(e.target.value === '' ? Number.NaN : Number(e.target.value))} />
   );
 
   return (
-    <section className="card stack" aria-labelledby="cfg-index">
-      <h2 id="cfg-index">{t('config.indexTitle')}</h2>
-      <p className="muted">{t('config.indexIntro')}</p>
-      {state.status === 'loading' ? <Loading /> : null}
-      <ErrorAlert error={state.error} />
-      {current && draft ? (
-        <form className="stack" onSubmit={(e) => void save(e)}>
-          <p>{t('config.inForce', { version: current.version, at: formatDateTime(current.effectiveFrom, i18n.language) })}</p>
+    <VersionedSection<TIndexConfig, TIndexConfig>
+      headingId="cfg-index"
+      title={t('config.indexTitle')}
+      intro={t('config.indexIntro')}
+      load={(signal) => configApi.index(signal)}
+      toDraft={(current) => structuredClone(current)}
+      submit={(draft, note) => {
+        const { version: _v, ...rest } = draft;
+        return configApi.addIndex({ ...rest, effectiveFrom: new Date().toISOString(), note: note || undefined });
+      }}
+      savedKey="config.savedIndex"
+      saveKey="config.saveIndex"
+      onSaved={onSaved}
+    >
+      {(draft, setDraft) => (
+        <>
           <h3>{t('config.thresholds')}</h3>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('config.level')}</th>
-                  <th scope="col">{t('vulnerability.sedang')} ≥</th>
-                  <th scope="col">{t('vulnerability.tinggi')} ≥</th>
-                </tr>
-              </thead>
-              <tbody>
-                {LEVELS.map((level) => (
-                  <tr key={level}>
-                    <th scope="row">{t(`regions.level.${level}`)}</th>
-                    {(['sedang', 'tinggi'] as const).map((k) => (
-                      <td key={k}>
-                        {num(draft.thresholds[level]![k], (v) => setDraft({ ...draft, thresholds: { ...draft.thresholds, [level]: { ...draft.thresholds[level]!, [k]: v } } }), `${t(`vulnerability.${k}`)} — ${t(`regions.level.${level}`)}`)}
-                      </td>
-                    ))}
-                  </tr>
+          <DataTable head={[t('config.level'), `${t('vulnerability.sedang')} ≥`, `${t('vulnerability.tinggi')} ≥`]}>
+            {LEVELS.map((level) => (
+              <tr key={level}>
+                <th scope="row">{t(`regions.level.${level}`)}</th>
+                {(['sedang', 'tinggi'] as const).map((k) => (
+                  <td key={k}>
+                    {num(draft.thresholds[level]![k], (v) => setDraft({ ...draft, thresholds: { ...draft.thresholds, [level]: { ...draft.thresholds[level]!, [k]: v } } }), `${t(`vulnerability.${k}`)} — ${t(`regions.level.${level}`)}`)}
+                  </td>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </tr>
+            ))}
+          </DataTable>
           <h3>{t('config.weights')}</h3>
           <div className="grid-2">
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('config.category')}</th>
-                    <th scope="col">{t('config.weight')}</th>
+            <DataTable head={[t('config.category'), t('config.weight')]}>
+              {Object.keys(draft.categoryWeights).map((code) => {
+                const name = label(taxonomy?.categories.find((c) => c.code === code)?.label, code);
+                return (
+                  <tr key={code}>
+                    <th scope="row">{name}</th>
+                    <td>{num(draft.categoryWeights[code as keyof TIndexConfig['categoryWeights']]!, (v) => setDraft({ ...draft, categoryWeights: { ...draft.categoryWeights, [code]: v } }), `${t('config.weight')} — ${name}`)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {Object.keys(draft.categoryWeights).map((code) => {
-                    const name = label(taxonomy?.categories.find((c) => c.code === code)?.label, code);
-                    return (
-                      <tr key={code}>
-                        <th scope="row">{name}</th>
-                        <td>{num(draft.categoryWeights[code as keyof TIndexConfig['categoryWeights']]!, (v) => setDraft({ ...draft, categoryWeights: { ...draft.categoryWeights, [code]: v } }), `${t('config.weight')} — ${name}`)}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            </DataTable>
             <div className="stack">
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('config.severity')}</th>
-                      <th scope="col">{t('config.weight')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {([1, 2, 3, 4] as const).map((s) => (
-                      <tr key={s}>
-                        <th scope="row">
-                          {s} · {t(`severity.${s}`)}
-                        </th>
-                        <td>{num(draft.severityWeights[s], (v) => setDraft({ ...draft, severityWeights: { ...draft.severityWeights, [s]: v } }), `${t('config.weight')} — ${t('config.severity')} ${s}`)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable head={[t('config.severity'), t('config.weight')]}>
+                {([1, 2, 3, 4] as const).map((s) => (
+                  <tr key={s}>
+                    <th scope="row">
+                      {s} · {t(`severity.${s}`)}
+                    </th>
+                    <td>{num(draft.severityWeights[s], (v) => setDraft({ ...draft, severityWeights: { ...draft.severityWeights, [s]: v } }), `${t('config.weight')} — ${t('config.severity')} ${s}`)}</td>
+                  </tr>
+                ))}
+              </DataTable>
               <label className="field">
                 <span>{t('config.halfLife')}</span>
                 <input type="number" min={1} step={1} required className="input-narrow" value={draft.halfLifeHours} onChange={(e) => setDraft({ ...draft, halfLifeHours: Number(e.target.value) })} />
               </label>
             </div>
           </div>
-          <div className="field">
-            <label htmlFor={noteId}>{t('config.note')}</label>
-            <input id={noteId} type="text" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
-          </div>
-          <ErrorAlert error={error} />
-          {saved ? <Notice tone="success">{t('config.savedIndex', { version: saved })}</Notice> : null}
-          <div>
-            <button type="submit" className="btn btn-primary">
-              {t('config.saveIndex')}
-            </button>
-          </div>
-        </form>
-      ) : null}
-    </section>
+        </>
+      )}
+    </VersionedSection>
   );
 }
 
@@ -280,30 +253,18 @@ function TaxonomySection() {
       <p className="muted">{t('config.taxonomyIntro')}</p>
       <ErrorAlert error={error} />
       {taxonomy ? (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('config.category')}</th>
-                <th scope="col">{t('config.code')}</th>
-                <th scope="col">{t('config.handler')}</th>
-                <th scope="col">{t('config.subcategories')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {taxonomy.categories.map((c) => (
-                <tr key={c.code}>
-                  <th scope="row">{label(c.label)}</th>
-                  <td>
-                    <code>{c.code}</code>
-                  </td>
-                  <td>{pillarName(c.defaultHandler)}</td>
-                  <td>{c.subcategories.map((s) => label(s.label)).join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable head={[t('config.category'), t('config.code'), t('config.handler'), t('config.subcategories')]}>
+          {taxonomy.categories.map((c) => (
+            <tr key={c.code}>
+              <th scope="row">{label(c.label)}</th>
+              <td>
+                <code>{c.code}</code>
+              </td>
+              <td>{pillarName(c.defaultHandler)}</td>
+              <td>{c.subcategories.map((s) => label(s.label)).join(', ')}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : (
         <Loading />
       )}
@@ -340,28 +301,16 @@ function HistorySection({ tick }: { tick: number }) {
       <ErrorAlert error={state.error} />
       {state.status === 'ok' && state.data.items.length === 0 ? <p className="muted">{t('config.noHistory')}</p> : null}
       {state.status === 'ok' && state.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table" data-testid="config-history">
-            <thead>
-              <tr>
-                <th scope="col">{t('config.when')}</th>
-                <th scope="col">{t('config.who')}</th>
-                <th scope="col">{t('config.what')}</th>
-                <th scope="col">{t('config.change')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.items.map((c: TConfigChange, i) => (
-                <tr key={i}>
-                  <td>{formatDateTime(c.at, i18n.language)}</td>
-                  <td>{c.actorName ?? '–'}</td>
-                  <td>{t(`config.entities.${c.entity}`, { defaultValue: c.entity })}</td>
-                  <td className="small">{diffText(c.before, c.after) || '–'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable head={[t('config.when'), t('config.who'), t('config.what'), t('config.change')]} testId="config-history">
+          {state.data.items.map((c: TConfigChange, i) => (
+            <tr key={i}>
+              <td>{formatDateTime(c.at, i18n.language)}</td>
+              <td>{c.actorName ?? '–'}</td>
+              <td>{t(`config.entities.${c.entity}`, { defaultValue: c.entity })}</td>
+              <td className="small">{diffText(c.before, c.after) || '–'}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

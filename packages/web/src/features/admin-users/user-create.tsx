@@ -1,10 +1,10 @@
 import type { TUser } from '@sinergi/domain';
 import { NATIONAL_SCOPE } from '../../lib/domain';
-import { useRef, useState, type FormEvent } from 'react';
-import { useFocusInvalid } from '../../lib/hooks';
+import { useState, type FormEvent } from 'react';
+import { useFormSubmit } from '../../lib/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { api, ApiError } from '../../api';
+import { api } from '../../api';
 import { ErrorAlert, Notice, OneTimeCodeBox, TextField } from '../../ui';
 import { useMe } from '../auth/auth-context';
 import { RegionPicker } from '../regions/region-picker';
@@ -20,26 +20,16 @@ export function UserCreatePage() {
   const [scopes, setScopes] = useState<string[]>([]);
   const [mode, setMode] = useState<'code' | 'password'>('code');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<{ user: TUser; oneTimeCode: string | null } | null>(null);
-  const fields = error instanceof ApiError ? error.fieldMap() : {};
-  const formRef = useRef<HTMLFormElement>(null);
-  useFocusInvalid(formRef, error);
+  const { busy, error, fields, formRef, run } = useFormSubmit();
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    return run(async () => {
       const result = await api.createUser({ username: username.trim(), ...profilePayload(profile), scopes, ...(mode === 'password' ? { password } : {}) });
       setCreated(result);
       window.scrollTo({ top: 0 });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function reset() {

@@ -1,12 +1,11 @@
 import type { TDelivery, TWebhook } from '@sinergi/domain';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api';
 import { notificationsApi } from '../../api/notifications';
 import { NATIONAL_SCOPE } from '../../lib/domain';
 import { formatDateTime } from '../../lib/format';
-import { useAsync, useFocusInvalid } from '../../lib/hooks';
-import { CopyButton, ErrorAlert, Loading, Notice, TextField } from '../../ui';
+import { useAsync, useFormSubmit } from '../../lib/hooks';
+import { CopyButton, DataTable, ErrorAlert, Loading, Notice, TextField } from '../../ui';
 import { useMe } from '../auth/auth-context';
 import { useRegionDetails } from '../regions/region-cache';
 import { RegionPicker } from '../regions/region-picker';
@@ -96,23 +95,11 @@ function WebhookForm({ topics, onDone, onCancel }: { topics: string[]; onDone: (
   const [url, setUrl] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const [scope, setScope] = useState<string[]>(me.scopes.length === 1 && me.scopes[0] !== NATIONAL_SCOPE ? [me.scopes[0]!] : []);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const fields = error instanceof ApiError ? error.fieldMap() : {};
-  const formRef = useRef<HTMLFormElement>(null);
-  useFocusInvalid(formRef, error);
+  const { busy, error, fields, formRef, run } = useFormSubmit();
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(await notificationsApi.createWebhook({ name: name.trim(), url: url.trim(), topics: chosen, regionScope: scope[0] ?? '' }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    return run(async () => onDone(await notificationsApi.createWebhook({ name: name.trim(), url: url.trim(), topics: chosen, regionScope: scope[0] ?? '' })));
   }
 
   return (
@@ -231,45 +218,30 @@ function DeadDeliveries({ items, onRetried }: { items: TDelivery[]; onRetried: (
   return (
     <>
       {error ? <ErrorAlert error={error} /> : null}
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('webhooks.when')}</th>
-              <th scope="col">{t('webhooks.topicColumn')}</th>
-              <th scope="col">{t('webhooks.channel')}</th>
-              <th scope="col">{t('webhooks.lastError')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('webhooks.retry')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((d) => (
-              <tr key={d.key}>
-                <td>{formatDateTime(d.createdAt, i18n.language)}</td>
-                <td>{topicLabel(d.topic)}</td>
-                <td>{d.channel === 'email' ? `${t('webhooks.email')}: ${d.target}` : t('webhooks.webhook')}</td>
-                <td>
-                  {d.lastError} ({t('webhooks.attempts', { count: d.attempts })})
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    className="btn btn-secondary btn-small"
-                    onClick={() => {
-                      setError(null);
-                      notificationsApi.retryDelivery(d.key).then(onRetried, setError);
-                    }}
-                  >
-                    {t('webhooks.retry')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable head={[t('webhooks.when'), t('webhooks.topicColumn'), t('webhooks.channel'), t('webhooks.lastError'), <span className="visually-hidden">{t('webhooks.retry')}</span>]}>
+        {items.map((d) => (
+          <tr key={d.key}>
+            <td>{formatDateTime(d.createdAt, i18n.language)}</td>
+            <td>{topicLabel(d.topic)}</td>
+            <td>{d.channel === 'email' ? `${t('webhooks.email')}: ${d.target}` : t('webhooks.webhook')}</td>
+            <td>
+              {d.lastError} ({t('webhooks.attempts', { count: d.attempts })})
+            </td>
+            <td>
+              <button
+                type="button"
+                className="btn btn-secondary btn-small"
+                onClick={() => {
+                  setError(null);
+                  notificationsApi.retryDelivery(d.key).then(onRetried, setError);
+                }}
+              >
+                {t('webhooks.retry')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

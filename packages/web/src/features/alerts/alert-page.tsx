@@ -7,7 +7,7 @@ import { alertsApi } from '../../api/alerts';
 import { alertActionsFor } from '../../lib/domain';
 import { formatInZone, formatNumber } from '../../lib/format';
 import { useAsync } from '../../lib/hooks';
-import { ErrorAlert, Loading } from '../../ui';
+import { DetailFallback, ErrorAlert } from '../../ui';
 import { hasPermission, useMe } from '../auth/auth-context';
 import { AlertFlags, AlertStatusBadge, LevelBadge } from './badges';
 
@@ -36,27 +36,22 @@ export function AlertPage({ id }: { id: string }) {
     if (action) commentBox.current?.focus();
   }, [action]);
 
-  if (state.status === 'loading' && !alert) return <Loading />;
-  if (state.status === 'error' && !alert) {
-    if (state.error instanceof ApiError && (state.error.status === 404 || state.error.status === 403)) {
-      return (
-        <div className="stack">
-          <h1>{t('alerts.notFound')}</h1>
-          <p>
-            <Link href="/peringatan">{t('alerts.back')}</Link>
-          </p>
-        </div>
-      );
-    }
+  if (!alert) {
     return (
-      <ErrorAlert error={state.error}>
-        <button type="button" className="btn btn-secondary" onClick={reload}>
-          {t('common.retry')}
-        </button>
-      </ErrorAlert>
+      <DetailFallback
+        state={state}
+        onRetry={reload}
+        notFound={
+          <>
+            <h1>{t('alerts.notFound')}</h1>
+            <p>
+              <Link href="/peringatan">{t('alerts.back')}</Link>
+            </p>
+          </>
+        }
+      />
     );
   }
-  if (!alert) return <Loading />;
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();

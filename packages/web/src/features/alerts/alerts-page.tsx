@@ -1,12 +1,12 @@
 import type { TAlertItem } from '@sinergi/domain';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'wouter';
+import { Link } from 'wouter';
 import { alertsApi } from '../../api/alerts';
 import { reportsApi } from '../../api/reports';
 import { ALERT_KINDS, ALERT_STATUSES } from '../../lib/domain';
 import { formatInZone } from '../../lib/format';
-import { useAsync } from '../../lib/hooks';
+import { useAsync, useUrlFilters } from '../../lib/hooks';
 import { ErrorAlert, Loading, SelectField } from '../../ui';
 import { RegionPicker } from '../regions/region-picker';
 import { AlertFlags, AlertStatusBadge, LevelBadge } from './badges';
@@ -15,18 +15,11 @@ import { AlertFlags, AlertStatusBadge, LevelBadge } from './badges';
 export function AlertsPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language.startsWith('en') ? 'en' : 'id';
-  const [params, setParams] = useSearchParams();
+  const { params, setFilter } = useUrlFilters();
   const status = params.get('status') ?? '';
   const kind = params.get('kind') ?? '';
   const region = params.get('region') ?? '';
   const election = params.get('election') ?? '';
-  const setFilter = (key: string, value: string) =>
-    setParams((old) => {
-      const next = new URLSearchParams(old);
-      if (value) next.set(key, value);
-      else next.delete(key);
-      return next;
-    });
   const [elections] = useAsync((signal) => reportsApi.elections(signal), []);
   const [pages, setPages] = useState<TAlertItem[][]>([]);
   const [cursor, setCursor] = useState<string | null>(null);

@@ -1,19 +1,21 @@
 import '../../i18n/lazy/desk';
-import type { TDashboard, TDashboardReport, TRegion } from '@sinergi/domain';
+import type { TDashboard, TRegion } from '@sinergi/domain';
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'wouter';
+import { Link } from 'wouter';
 import { api } from '../../api';
 import { dashboardApi, type DashboardFilters } from '../../api/dashboard';
 import { useEventStream } from '../../lib/event-stream';
 import { NATIONAL_SCOPE } from '../../lib/domain';
 import { formatInZone, formatNumber } from '../../lib/format';
+import { useUrlFilters } from '../../lib/hooks';
 import { ErrorAlert, Loading } from '../../ui';
 import { useMe } from '../auth/auth-context';
 import { SeverityBadge, StatusBadge } from '../reports/badges';
 import { useLabel, useTaxonomy } from '../reports/taxonomy';
 import { usePillars } from '../shell/labels';
 import { Change, CountBar, DailyBars } from './charts';
+import { AlertFeed, ReportFeed } from './feed-lists';
 import { VulnerabilityBadge } from './vulnerability';
 
 /**
@@ -30,25 +32,14 @@ const RANGES = ['7', '14', '30', '90'];
 
 /** The dashboard's filters from the URL (?election=…&days=…), so a view can be shared. */
 function useFilters(): [DashboardFilters, (key: keyof DashboardFilters, value: string) => void] {
-  const [params, setParams] = useSearchParams();
+  const { params, setFilter } = useUrlFilters();
   const filters: DashboardFilters = {};
   for (const key of FILTER_KEYS) {
     const value = params.get(key);
     if (value) filters[key] = value;
   }
-  const set = useCallback(
-    (key: keyof DashboardFilters, value: string) => {
-      setParams((old) => {
-        const next = new URLSearchParams(old);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        // a stage belongs to one election
-        if (key === 'election') next.delete('stage');
-        return next;
-      });
-    },
-    [setParams],
-  );
+  // a stage belongs to one election
+  const set = useCallback((key: keyof DashboardFilters, value: string) => setFilter(key, value, key === 'election' ? ['stage'] : []), [setFilter]);
   return [filters, set];
 }
 
@@ -298,7 +289,7 @@ function Filters({ filters, setFilter, data }: { filters: DashboardFilters; setF
 }
 
 function Content({ data, filters }: { data: TDashboard; filters: DashboardFilters }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const label = useLabel();
   const { taxonomy } = useTaxonomy();
   const categoryName = (code: string | null) => (code ? label(taxonomy?.categories.find((c) => c.code === code)?.label, code) : t('dashboard.noCategory'));
@@ -462,27 +453,7 @@ function Content({ data, filters }: { data: TDashboard; filters: DashboardFilter
               ({t('dashboard.alertsCounts', { open: formatNumber(data.alerts.open), acknowledged: formatNumber(data.alerts.acknowledged) })})
             </span>
           </h2>
-          {data.alerts.items.length === 0 ? (
-            <p className="muted">{t('dashboard.noAlerts')}</p>
-          ) : (
-            <ul className="dash-reports">
-              {data.alerts.items.map((a) => (
-                <li key={a.id}>
-                  <Link href={`/peringatan/${encodeURIComponent(a.id)}`} className="dash-report-title">
-                    {i18n.language === 'en' ? a.cause.en : a.cause.id}
-                  </Link>
-                  <span className="badges">
-                    {a.level ? <VulnerabilityBadge level={a.level} /> : null}
-                    <span className={`badge alert-status alert-${a.status}`}>{t(`dashboard.alertStatus.${a.status}`)}</span>
-                  </span>
-                  <span className="muted small">
-                    {t(`dashboard.alertKind.${a.kind}`)} · <Link href={`/wilayah/${a.regionCode}`}>{a.regionName}</Link> · {formatInZone(a.createdAt, a.regionCode, i18n.language)}
-                    {a.isProvisional ? ` · ${t('dashboard.provisional')}` : ''}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
+          <AlertFeed items={data.alerts.items} linkRegions />
         </section>
 
         <section className="card" aria-labelledby="overdue-title">
@@ -490,41 +461,15 @@ function Content({ data, filters }: { data: TDashboard; filters: DashboardFilter
             {t('dashboard.overdueTitle')} <span className="muted">({formatNumber(data.totals.overdue)})</span>
           </h2>
           <p className="muted">{t('dashboard.overdueNote')}</p>
-          <ReportList items={data.overdue} showDue />
+          <ReportFeed items={data.overdue} showDue />
         </section>
 
         <section className="card" aria-labelledby="feed-title">
           <h2 id="feed-title">{t('dashboard.feedTitle')}</h2>
           <p className="muted">{t('dashboard.feedNote', { seconds: REFRESH_MS / 1000 })}</p>
-          <ReportList items={data.latest} testId="feed" />
+          <ReportFeed items={data.latest} testId="feed" />
         </section>
       </div>
     </div>
-  );
-}
-
-function ReportList({ items, showDue, testId }: { items: TDashboardReport[]; showDue?: boolean; testId?: string }) {
-  const { t, i18n } = useTranslation();
-  const label = useLabel();
-  const { taxonomy } = useTaxonomy();
-  if (items.length === 0) return <p className="muted">{t('dashboard.none')}</p>;
-  return (
-    <ul className="dash-reports" data-testid={testId}>
-      {items.map((r) => (
-        <li key={r.id}>
-          <Link href={`/laporan/${r.id}`} className="dash-report-title">
-            {r.title}
-          </Link>
-          <span className="badges">
-            <SeverityBadge level={r.severity} />
-            <StatusBadge status={r.status} />
-          </span>
-          <span className="muted small">
-            {r.category ? label(taxonomy?.categories.find((c) => c.code === r.category)?.label, r.category) : t('dashboard.noCategory')} · {r.regionName} ·{' '}
-            {showDue && r.dueSince ? t('dashboard.dueSince', { time: formatInZone(r.dueSince, r.regionCode, i18n.language) }) : formatInZone(r.createdAt, r.regionCode, i18n.language)}
-          </span>
-        </li>
-      ))}
-    </ul>
   );
 }

@@ -6,7 +6,7 @@ import { incidentsApi, type IncidentAction, type IncidentActionResult, type Inci
 import type { DeskAction } from '../../api/reports';
 import { formatInZone, formatNumber } from '../../lib/format';
 import { useAsync } from '../../lib/hooks';
-import { ErrorAlert, Loading, TextField } from '../../ui';
+import { DetailFallback, ErrorAlert, TextField } from '../../ui';
 import { hasPermission, useMe } from '../auth/auth-context';
 import { ActionDialog } from '../reports/action-dialog';
 import { SeverityBadge, StatusBadge } from '../reports/badges';
@@ -38,21 +38,21 @@ export function IncidentPage({ id }: { id: string }) {
     if (state.status === 'ok') setIncident(state.data);
   }, [state]);
 
-  if (state.status === 'loading' && !incident) return <Loading />;
-  if (state.status === 'error' && !incident) {
-    if (state.error instanceof ApiError && (state.error.status === 404 || state.error.status === 403)) {
-      return (
-        <div className="stack">
-          <h1>{t('incidents.notFound')}</h1>
-          <p>
-            <Link href="/kejadian">{t('incidents.all')}</Link>
-          </p>
-        </div>
-      );
-    }
-    return <ErrorAlert error={state.error} />;
+  if (!incident) {
+    return (
+      <DetailFallback
+        state={state}
+        notFound={
+          <>
+            <h1>{t('incidents.notFound')}</h1>
+            <p>
+              <Link href="/kejadian">{t('incidents.all')}</Link>
+            </p>
+          </>
+        }
+      />
+    );
   }
-  if (!incident) return <Loading />;
   const current = incident;
 
   async function run(change: () => Promise<IncidentDetail>, done: string) {

@@ -8,11 +8,11 @@ import type { GeometryCollection, Topology } from 'topojson-specification';
 import atlasUrl from 'world-atlas/countries-50m.json?url';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'wouter';
 import { dashboardApi } from '../../api/dashboard';
 import { mapApi } from '../../api/map';
 import { NATIONAL_SCOPE } from '../../lib/domain';
 import { formatNumber } from '../../lib/format';
+import { useUrlFilters } from '../../lib/hooks';
 import { ErrorAlert, Loading } from '../../ui';
 import { useMe } from '../auth/auth-context';
 import { LEVEL_COLOURS } from '../dashboard/vulnerability';
@@ -46,7 +46,7 @@ function loadAtlas(): Promise<Topology> {
 export function MapPage() {
   const { t } = useTranslation();
   const me = useMe();
-  const [params, setParams] = useSearchParams();
+  const { params, setFilter } = useUrlFilters();
   const days = params.get('days') ?? '30';
   const severity = params.get('severity') ?? '';
   const roots = me.scopes.filter((s) => s !== NATIONAL_SCOPE);
@@ -77,13 +77,6 @@ export function MapPage() {
     return () => controller.abort();
   }, [region, days, severity]);
 
-  const setFilter = (key: string, value: string) =>
-    setParams((old) => {
-      const next = new URLSearchParams(old);
-      if (value) next.set(key, value);
-      else next.delete(key);
-      return next;
-    });
 
   const levels = new Map((risk?.items ?? []).map((i) => [i.regionCode, i.level]));
   return (

@@ -1,10 +1,11 @@
 import type { TNotification } from '@sinergi/domain';
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { notificationsApi } from '../../api/notifications';
 import { useNotificationEvents } from '../../lib/event-stream';
 import { formatAge } from '../../lib/format';
+import { useDisclosure } from '../../lib/hooks';
 import { ErrorAlert, Loading } from '../../ui';
 import { Icon } from '../shell/icons';
 
@@ -15,13 +16,10 @@ import { Icon } from '../shell/icons';
 export function NotificationBell() {
   const { t, i18n } = useTranslation();
   const [unread, setUnread] = useState<number | null>(null);
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, panelId, wrapper, button } = useDisclosure('notifications');
   const [items, setItems] = useState<TNotification[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [announce, setAnnounce] = useState('');
-  const panelId = `notifications-${useId().replace(/:/g, '')}`;
-  const wrapper = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
   const openRef = useRef(open);
   openRef.current = open;
 
@@ -49,23 +47,7 @@ export function NotificationBell() {
   });
 
   useEffect(() => {
-    if (!open) return;
-    void refresh(true);
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        setOpen(false);
-        button.current?.focus();
-      }
-    };
-    const onClick = (event: MouseEvent) => {
-      if (wrapper.current && !wrapper.current.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('mousedown', onClick);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('mousedown', onClick);
-    };
+    if (open) void refresh(true);
   }, [open, refresh]);
 
   const markAll = async () => {

@@ -8,16 +8,9 @@ import { useFocusInvalid } from '../../lib/hooks';
 import { deviceId, solveChallenge } from '../../lib/pow';
 import { CopyButton, ErrorAlert, TextField } from '../../ui';
 import { RegionPicker } from '../regions/region-picker';
-import { useLabel, useTaxonomy } from '../reports/taxonomy';
+import { CategoryTiles, checkReportBasics, DescriptionField, focusFirstInvalid, localInputValue, type BasicErrors } from '../report-form/fields';
+import { useTaxonomy } from '../reports/taxonomy';
 import { LanguageSwitch } from '../shell/language-switch';
-
-type Errors = Partial<Record<'category' | 'regionCode' | 'title' | 'occurredAt', string>>;
-
-/** `2026-11-23T19:05` in the device's clock, for a datetime-local input. */
-function localInputValue(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
 
 /** Villages only: a citizen names the village where it happened. */
 function searchVillages(query: { q: string; limit: number }, signal: AbortSignal) {
@@ -55,7 +48,6 @@ export function PublicFrame({ children }: { children: ReactNode }) {
  */
 export function PublicReportPage() {
   const { t } = useTranslation();
-  const label = useLabel();
   const { taxonomy, error: taxonomyError } = useTaxonomy();
   const [category, setCategory] = useState('');
   const [regionCode, setRegionCode] = useState('');
@@ -65,7 +57,7 @@ export function PublicReportPage() {
   const [involved, setInvolved] = useState('');
   const [name, setName] = useState('');
   const [phone, setPhone] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<BasicErrors>({});
   const [phase, setPhase] = useState<'idle' | 'checking' | 'sending'>('idle');
   const [error, setError] = useState<unknown>(null);
   const [receipt, setReceipt] = useState<TReportReceipt | null>(null);
@@ -76,16 +68,10 @@ export function PublicReportPage() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const next: Errors = {};
-    if (!category) next.category = t('report.errors.category');
-    if (!regionCode) next.regionCode = t('report.errors.village');
-    if (title.trim().length < 3) next.title = t('report.errors.title');
-    const when = new Date(occurredAt);
-    if (Number.isNaN(when.getTime())) next.occurredAt = t('report.errors.time');
-    else if (when.getTime() > Date.now() + 10 * 60_000) next.occurredAt = t('report.errors.future');
+    const { errors: next, when } = checkReportBasics({ category, regionCode, title, occurredAt }, t);
     setErrors(next);
     if (Object.keys(next).length > 0) {
-      window.setTimeout(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
+      focusFirstInvalid(form);
       return;
     }
     setError(null);
@@ -167,20 +153,7 @@ export function PublicReportPage() {
         ) : (
           <form ref={form} className="stack report-form" onSubmit={(e) => void submit(e)} noValidate aria-label={t('public.title')}>
             <ErrorAlert error={error} />
-            <fieldset className={`tiles-field${errors.category ? ' field-invalid' : ''}`}>
-              <legend>
-                {t('report.category')} <span className="required">({t('common.required')})</span>
-              </legend>
-              <div className="tiles tiles-category">
-                {taxonomy.categories.map((c) => (
-                  <label key={c.code} className={`tile${category === c.code ? ' tile-on' : ''}`}>
-                    <input type="radio" name="category" value={c.code} checked={category === c.code} aria-invalid={errors.category ? true : undefined} onChange={() => setCategory(c.code)} />
-                    <span>{label(c.label)}</span>
-                  </label>
-                ))}
-              </div>
-              {errors.category ? <p className="field-error">{errors.category}</p> : null}
-            </fieldset>
+            <CategoryTiles taxonomy={taxonomy} value={category} onChange={setCategory} error={errors.category} />
             <RegionPicker
               label={t('report.village')}
               name="regionCode"
@@ -192,13 +165,7 @@ export function PublicReportPage() {
               error={errors.regionCode ?? serverFields.regionCode}
             />
             <TextField label={t('report.title')} name="title" value={title} required maxLength={200} onChange={(e) => setTitle(e.target.value)} error={errors.title ?? serverFields.title} hint={t('report.titleHint')} />
-            <div className="field">
-              <label htmlFor="publik-desc">{t('report.description')}</label>
-              <textarea id="publik-desc" rows={4} maxLength={5000} value={description} onChange={(e) => setDescription(e.target.value)} aria-describedby="publik-desc-hint" />
-              <p className="field-hint" id="publik-desc-hint">
-                {t('report.descriptionHint')}
-              </p>
-            </div>
+            <DescriptionField id="publik-desc" value={description} onChange={setDescription} />
             <TextField label={t('report.involved')} name="involved" value={involved} maxLength={2000} onChange={(e) => setInvolved(e.target.value)} />
             <TextField label={t('report.occurredAt')} name="occurredAt" type="datetime-local" value={occurredAt} required onChange={(e) => setOccurredAt(e.target.value)} error={errors.occurredAt ?? serverFields.occurredAt} />
             <fieldset className="stack">

@@ -1,15 +1,16 @@
 import '../../i18n/lazy/desk';
-import type { TAlertItem, TReport, TRiskItem, TRiskList, TRiskRegion } from '@sinergi/domain';
+import type { TAlertItem, TRiskItem, TRiskList, TRiskRegion } from '@sinergi/domain';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { request } from '../../api/client';
 import { dashboardApi } from '../../api/dashboard';
 import { reportsApi } from '../../api/reports';
-import { formatInZone, formatNumber } from '../../lib/format';
+import { formatNumber } from '../../lib/format';
 import { useAsync } from '../../lib/hooks';
 import { ErrorAlert, Loading } from '../../ui';
+import { AlertFeed, ReportFeed } from '../dashboard/feed-lists';
 import { LEVEL_COLOURS, VulnerabilityBadge } from '../dashboard/vulnerability';
-import { SeverityBadge, StatusBadge } from '../reports/badges';
+import { SeverityBadge } from '../reports/badges';
 import { useLabel, useTaxonomy } from '../reports/taxonomy';
 
 const num = (n: number, digits = 1) => formatNumber(Math.round(n * 10 ** digits) / 10 ** digits);
@@ -191,9 +192,7 @@ function ChildrenRanked({ code }: { code: string }) {
 }
 
 function RegionReports({ code }: { code: string }) {
-  const { t, i18n } = useTranslation();
-  const label = useLabel();
-  const { taxonomy } = useTaxonomy();
+  const { t } = useTranslation();
   const [state] = useAsync((signal) => reportsApi.list({ region: code, limit: 10 }, signal), [code]);
   return (
     <section className="card stack" aria-labelledby="region-reports-title">
@@ -202,26 +201,8 @@ function RegionReports({ code }: { code: string }) {
         <Loading />
       ) : state.status === 'error' ? (
         <ErrorAlert error={state.error} />
-      ) : state.data.items.length === 0 ? (
-        <p className="muted">{t('dashboard.none')}</p>
       ) : (
-        <ul className="dash-reports" data-testid="region-reports">
-          {state.data.items.map((r: TReport) => (
-            <li key={r.id}>
-              <Link href={`/laporan/${r.id}`} className="dash-report-title">
-                {r.title}
-              </Link>
-              <span className="badges">
-                <SeverityBadge level={r.severity} />
-                <StatusBadge status={r.status} />
-              </span>
-              <span className="muted small">
-                {r.category ? label(taxonomy?.categories.find((c) => c.code === r.category)?.label, r.category) : t('dashboard.noCategory')} · {r.regionName ?? r.regionCode} ·{' '}
-                {formatInZone(r.createdAt, r.regionCode, i18n.language)}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <ReportFeed items={state.data.items} testId="region-reports" />
       )}
       <p>
         <Link href={`/laporan?region=${code}`}>{t('regionPage.allReports')}</Link>
@@ -231,7 +212,7 @@ function RegionReports({ code }: { code: string }) {
 }
 
 function RegionAlerts({ code }: { code: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [state] = useAsync(
     (signal) => request<{ items: TAlertItem[]; nextCursor: string | null }>('GET', '/api/alerts', { query: { region: code, limit: 20 }, signal }),
     [code],
@@ -244,25 +225,8 @@ function RegionAlerts({ code }: { code: string }) {
         <Loading />
       ) : state.status === 'error' ? (
         <ErrorAlert error={state.error} />
-      ) : open.length === 0 ? (
-        <p className="muted">{t('dashboard.noAlerts')}</p>
       ) : (
-        <ul className="dash-reports" data-testid="region-alerts">
-          {open.map((a) => (
-            <li key={a.id}>
-              <Link href={`/peringatan/${encodeURIComponent(a.id)}`} className="dash-report-title">
-                    {i18n.language === 'en' ? a.cause.en : a.cause.id}
-                  </Link>
-              <span className="badges">
-                {a.level ? <VulnerabilityBadge level={a.level} /> : null}
-                <span className={`badge alert-status alert-${a.status}`}>{t(`dashboard.alertStatus.${a.status}`)}</span>
-              </span>
-              <span className="muted small">
-                {t(`dashboard.alertKind.${a.kind}`)} · {a.regionName} · {formatInZone(a.createdAt, a.regionCode, i18n.language)}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <AlertFeed items={open} testId="region-alerts" />
       )}
     </section>
   );

@@ -9,6 +9,7 @@ import { useMe } from '../auth/auth-context';
 import { RegionPicker } from '../regions/region-picker';
 import { useRegionDetails } from '../regions/region-cache';
 import { useLabel, useTaxonomy } from '../reports/taxonomy';
+import { CategoryTiles, checkReportBasics, DescriptionField, focusFirstInvalid, localInputValue, type BasicErrors } from './fields';
 import { OutboxList } from './outbox-list';
 import { useOnline, useOutbox, type PendingPhoto } from './outbox';
 import { downscalePhoto } from './photo';
@@ -46,13 +47,7 @@ function useVillageNames(me: TMe): Record<string, string> {
   return names;
 }
 
-/** `2026-11-23T19:05` in the device's clock, for a datetime-local input. */
-function localInputValue(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-type Errors = Partial<Record<'category' | 'severity' | 'regionCode' | 'title' | 'occurredAt' | 'photo', string>>;
+type Errors = BasicErrors & Partial<Record<'severity' | 'photo', string>>;
 
 /**
  * Lapor: the field form. One column, big targets, works with no signal: the report is stored
@@ -127,17 +122,11 @@ export function LaporPage() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const next: Errors = {};
-    if (!category) next.category = t('report.errors.category');
-    if (!severity) next.severity = t('report.errors.severity');
-    if (!regionCode) next.regionCode = t('report.errors.village');
-    if (title.trim().length < 3) next.title = t('report.errors.title');
-    const when = new Date(occurredAt);
-    if (Number.isNaN(when.getTime())) next.occurredAt = t('report.errors.time');
-    else if (when.getTime() > Date.now() + 10 * 60_000) next.occurredAt = t('report.errors.future');
+    const { errors: basics, when } = checkReportBasics({ category, regionCode, title, occurredAt }, t);
+    const next: Errors = { ...basics, ...(!severity ? { severity: t('report.errors.severity') } : {}) };
     setErrors(next);
     if (Object.keys(next).length > 0) {
-      window.setTimeout(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
+      focusFirstInvalid(form);
       return;
     }
     const body: ReportCreateInput = {
@@ -200,30 +189,15 @@ export function LaporPage() {
         )
       ) : (
         <form ref={form} className="stack report-form" onSubmit={(e) => void submit(e)} noValidate>
-          <fieldset className={`tiles-field${errors.category ? ' field-invalid' : ''}`}>
-            <legend>
-              {t('report.category')} <span className="required">({t('common.required')})</span>
-            </legend>
-            <div className="tiles tiles-category">
-              {taxonomy.categories.map((c) => (
-                <label key={c.code} className={`tile${category === c.code ? ' tile-on' : ''}`}>
-                  <input
-                    type="radio"
-                    name="category"
-                    value={c.code}
-                    checked={category === c.code}
-                    aria-invalid={errors.category ? true : undefined}
-                    onChange={() => {
-                      setCategory(c.code);
-                      setSubcategory('');
-                    }}
-                  />
-                  <span>{label(c.label)}</span>
-                </label>
-              ))}
-            </div>
-            {errors.category ? <p className="field-error">{errors.category}</p> : null}
-          </fieldset>
+          <CategoryTiles
+            taxonomy={taxonomy}
+            value={category}
+            onChange={(code) => {
+              setCategory(code);
+              setSubcategory('');
+            }}
+            error={errors.category}
+          />
 
           {categoryDef && categoryDef.subcategories.length > 0 ? (
             <div className="field">
@@ -285,13 +259,7 @@ export function LaporPage() {
           )}
 
           <TextField label={t('report.title')} name="title" value={title} required maxLength={200} onChange={(e) => setTitle(e.target.value)} error={errors.title} hint={t('report.titleHint')} />
-          <div className="field">
-            <label htmlFor="lapor-desc">{t('report.description')}</label>
-            <textarea id="lapor-desc" rows={4} maxLength={5000} value={description} onChange={(e) => setDescription(e.target.value)} aria-describedby="lapor-desc-hint" />
-            <p className="field-hint" id="lapor-desc-hint">
-              {t('report.descriptionHint')}
-            </p>
-          </div>
+          <DescriptionField id="lapor-desc" value={description} onChange={setDescription} />
           <TextField label={t('report.involved')} name="involved" value={involved} maxLength={2000} onChange={(e) => setInvolved(e.target.value)} />
           <TextField label={t('report.occurredAt')} name="occurredAt" type="datetime-local" value={occurredAt} required onChange={(e) => setOccurredAt(e.target.value)} error={errors.occurredAt} />
 

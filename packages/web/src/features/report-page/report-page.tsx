@@ -2,11 +2,10 @@ import type { TReportEvent } from '@sinergi/domain';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { ApiError } from '../../api/client';
 import { reportsApi, type DeskAction, type ReportDetail } from '../../api/reports';
 import { formatInZone, formatNumber } from '../../lib/format';
 import { useAsync } from '../../lib/hooks';
-import { ErrorAlert, Loading } from '../../ui';
+import { DetailFallback } from '../../ui';
 import { hasPermission, useMe } from '../auth/auth-context';
 import { IncidentBox } from '../incidents/incident-box';
 import { ActionDialog, DESK_ACTIONS } from '../reports/action-dialog';
@@ -43,28 +42,23 @@ export function ReportPage({ id }: { id: string }) {
     return fresh;
   }
 
-  if (state.status === 'loading' && !report) return <Loading />;
-  if (state.status === 'error' && !report) {
-    if (state.error instanceof ApiError && (state.error.status === 404 || state.error.status === 403)) {
-      return (
-        <div className="stack">
-          <h1>{t('reportPage.notFound')}</h1>
-          <p>{t('reportPage.notFoundText')}</p>
-          <p>
-            <Link href="/">{t('notFound.home')}</Link>
-          </p>
-        </div>
-      );
-    }
+  if (!report) {
     return (
-      <ErrorAlert error={state.error}>
-        <button type="button" className="btn btn-secondary" onClick={reload}>
-          {t('common.retry')}
-        </button>
-      </ErrorAlert>
+      <DetailFallback
+        state={state}
+        onRetry={reload}
+        notFound={
+          <>
+            <h1>{t('reportPage.notFound')}</h1>
+            <p>{t('reportPage.notFoundText')}</p>
+            <p>
+              <Link href="/">{t('notFound.home')}</Link>
+            </p>
+          </>
+        }
+      />
     );
   }
-  if (!report) return <Loading />;
 
   const actions = DESK_ACTIONS.filter((a) => report.allowedActions?.includes(a));
   const canStructure = report.allowedActions?.includes('structure') ?? false;

@@ -1,10 +1,10 @@
 import type { TReport } from '@sinergi/domain';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { reportsApi, type ActionBodies, type DeskAction } from '../../api/reports';
-import { useFocusInvalid } from '../../lib/hooks';
-import { Dialog, ErrorAlert } from '../../ui';
+import { useFormSubmit } from '../../lib/hooks';
+import { Dialog, ErrorAlert, SubmitCancel } from '../../ui';
 import { usePillars } from '../shell/labels';
 import { useLabel, useTaxonomy } from './taxonomy';
 
@@ -41,14 +41,10 @@ export function ActionDialog({ report, action, onClose, onDone, onConflict, send
   const defaultOrg = taxonomy?.categories.find((c) => c.code === report.category)?.defaultHandler ?? '';
   const [text, setText] = useState('');
   const [org, setOrg] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-  useFocusInvalid(formRef, error);
+  const { busy, error, setError, fields: fieldErrors, formRef, run } = useFormSubmit();
   const orgCode = org || defaultOrg;
 
   const field = action ? TEXT_FIELD[action] : null;
-  const fieldErrors = error instanceof ApiError ? error.fieldMap() : {};
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -58,42 +54,41 @@ export function ActionDialog({ report, action, onClose, onDone, onConflict, send
       setError(new ApiError(400, 'validation', t('actions.textTooShort'), [{ path: field.key, message: t('actions.textTooShort') }]));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      const v = report.version;
-      let body: ActionBodies[DeskAction];
-      switch (action) {
-        case 'verify':
-          body = { version: v, ...(value ? { comment: value } : {}) };
-          break;
-        case 'assign':
-          body = { version: v, orgCode, ...(value ? { comment: value } : {}) };
-          break;
-        case 'reject':
-        case 'escalate':
-        case 'reopen':
-          body = { version: v, reason: value };
-          break;
-        case 'resolve':
-          body = { version: v, outcome: value };
-          break;
-        case 'comment':
-          body = { text: value };
-          break;
-      }
-      const result = send ? await send(action, body) : await reportsApi.act(report.id, action, body as never);
-      setText('');
-      setOrg('');
-      onDone(send || action === 'comment' ? null : (result as TReport));
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 409) {
+    await run(
+      async () => {
+        const v = report.version;
+        let body: ActionBodies[DeskAction];
+        switch (action) {
+          case 'verify':
+            body = { version: v, ...(value ? { comment: value } : {}) };
+            break;
+          case 'assign':
+            body = { version: v, orgCode, ...(value ? { comment: value } : {}) };
+            break;
+          case 'reject':
+          case 'escalate':
+          case 'reopen':
+            body = { version: v, reason: value };
+            break;
+          case 'resolve':
+            body = { version: v, outcome: value };
+            break;
+          case 'comment':
+            body = { text: value };
+            break;
+        }
+        const result = send ? await send(action, body) : await reportsApi.act(report.id, action, body as never);
         setText('');
-        onConflict(e);
-      } else setError(e);
-    } finally {
-      setBusy(false);
-    }
+        setOrg('');
+        onDone(send || action === 'comment' ? null : (result as TReport));
+      },
+      (e) => {
+        if (e instanceof ApiError && e.status === 409) {
+          setText('');
+          onConflict(e);
+        } else setError(e);
+      },
+    );
   }
 
   const close = () => {
@@ -145,14 +140,7 @@ export function ActionDialog({ report, action, onClose, onDone, onConflict, send
               </p>
             ) : null}
           </div>
-          <div className="form-actions">
-            <button type="submit" className={`btn ${action === 'reject' ? 'btn-danger' : 'btn-primary'}`} disabled={busy}>
-              {busy ? t('common.saving') : t(`actions.${action}`)}
-            </button>
-            <button type="button" className="btn btn-secondary" onClick={close}>
-              {t('common.cancel')}
-            </button>
-          </div>
+          <SubmitCancel label={t(`actions.${action}`)} busy={busy} danger={action === 'reject'} onCancel={close} />
         </form>
       ) : null}
     </Dialog>

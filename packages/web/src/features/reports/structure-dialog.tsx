@@ -1,10 +1,10 @@
 import type { TReport } from '@sinergi/domain';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { reportsApi } from '../../api/reports';
-import { useFocusInvalid } from '../../lib/hooks';
-import { Dialog, ErrorAlert, SelectField, TextField } from '../../ui';
+import { useFormSubmit } from '../../lib/hooks';
+import { Dialog, ErrorAlert, SelectField, SubmitCancel, TextField } from '../../ui';
 import { RegionPicker } from '../regions/region-picker';
 import { useLabel, useTaxonomy } from './taxonomy';
 
@@ -28,11 +28,7 @@ export function StructureDialog({ report, onClose, onDone, onConflict }: Props) 
   const [severity, setSeverity] = useState('');
   const [village, setVillage] = useState('');
   const [title, setTitle] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-  useFocusInvalid(formRef, error);
-  const fields = error instanceof ApiError ? error.fieldMap() : {};
+  const { busy, error, setError, fields, formRef, run } = useFormSubmit();
   const categoryDef = taxonomy?.categories.find((c) => c.code === category);
 
   useEffect(() => {
@@ -57,24 +53,23 @@ export function StructureDialog({ report, onClose, onDone, onConflict }: Props) 
       setError(new ApiError(400, 'validation', t('structure.missing'), missing));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await reportsApi.structure(report.id, {
-        version: report.version,
-        category,
-        ...(subcategory ? { subcategory } : {}),
-        severity: Number(severity),
-        regionCode: village,
-        title: title.trim(),
-      });
-      onDone(result);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 409) onConflict(e);
-      else setError(e);
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const result = await reportsApi.structure(report.id, {
+          version: report.version,
+          category,
+          ...(subcategory ? { subcategory } : {}),
+          severity: Number(severity),
+          regionCode: village,
+          title: title.trim(),
+        });
+        onDone(result);
+      },
+      (e) => {
+        if (e instanceof ApiError && e.status === 409) onConflict(e);
+        else setError(e);
+      },
+    );
   }
 
   return (
@@ -112,14 +107,7 @@ export function StructureDialog({ report, onClose, onDone, onConflict }: Props) 
           </SelectField>
           <RegionPicker label={t('report.village')} name="structure-village" single value={village ? [village] : []} onChange={(codes) => setVillage(codes[0] ?? '')} hint={t('structure.villageHint', { region: report.regionCode })} error={fields.regionCode} />
           <TextField label={t('report.title')} name="title" value={title} required maxLength={200} error={fields.title} onChange={(e) => setTitle(e.target.value)} />
-          <div className="form-actions">
-            <button type="submit" className="btn btn-primary" disabled={busy}>
-              {busy ? t('common.saving') : t('structure.submit')}
-            </button>
-            <button type="button" className="btn btn-secondary" onClick={onClose}>
-              {t('common.cancel')}
-            </button>
-          </div>
+          <SubmitCancel label={t('structure.submit')} busy={busy} onCancel={onClose} />
         </form>
       ) : null}
     </Dialog>

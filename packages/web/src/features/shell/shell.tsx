@@ -1,10 +1,11 @@
 import type { TMe, TPermission, TRole } from '@sinergi/domain';
 import { NATIONAL_SCOPE } from '../../lib/domain';
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { hasPermission, useAuth, useMe } from '../auth/auth-context';
 import { ChangePasswordDialog } from '../auth/change-password';
+import { useDisclosure } from '../../lib/hooks';
 import { useRegionDetails } from '../regions/region-cache';
 import { DemoBadge } from './demo-badge';
 import { Icon, type IconName } from './icons';
@@ -134,30 +135,8 @@ function AccountMenu({ onChangePassword }: { onChangePassword: () => void }) {
   const { t } = useTranslation();
   const roleLabel = useRoleLabel();
   const pillarName = usePillarName();
-  const [open, setOpen] = useState(false);
-  const panelId = `account-${useId().replace(/:/g, '')}`;
-  const wrapper = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
+  const { open, setOpen, panelId, wrapper, button } = useDisclosure('account');
   const regions = useRegionDetails(open ? me.scopes : []);
-
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        setOpen(false);
-        button.current?.focus();
-      }
-    };
-    const onClick = (event: MouseEvent) => {
-      if (wrapper.current && !wrapper.current.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('mousedown', onClick);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('mousedown', onClick);
-    };
-  }, [open]);
 
   const initials = me.fullName
     .split(/\s+/)

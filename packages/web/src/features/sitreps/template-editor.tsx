@@ -3,7 +3,7 @@ import type { TSitrepSectionDef, TSitrepTemplate } from '@sinergi/domain';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { sitrepApi } from '../../api/sitreps';
-import { ErrorAlert, Loading, Notice } from '../../ui';
+import { DataTable, ErrorAlert, Loading, Notice } from '../../ui';
 import { usePillars } from '../shell/labels';
 
 /**
@@ -67,42 +67,29 @@ export function TemplateEditor({ regionCode }: { regionCode: string }) {
   return (
     <form className="stack" onSubmit={(e) => void save(e)} data-testid="template-editor">
       <p className="muted">{template.isDefault ? t('sitrep.template.isDefault') : t('sitrep.template.own', { version: template.version })}</p>
-      <div className="table-wrap">
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('sitrep.template.heading')}</th>
-              <th scope="col">{t('sitrep.template.pillar')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('sitrep.template.remove')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {sections.map((s, i) => (
-              <tr key={i}>
-                <td>
-                  <input type="text" required minLength={2} maxLength={120} value={s.title} aria-label={`${t('sitrep.template.heading')} ${i + 1}`} onChange={(e) => update(i, { title: e.target.value })} />
-                </td>
-                <td>
-                  <select value={s.pillarCode} aria-label={`${t('sitrep.template.pillar')} ${i + 1}`} onChange={(e) => update(i, { pillarCode: e.target.value })}>
-                    {pillars.map((p) => (
-                      <option key={p.code} value={p.code}>
-                        {p.name}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>
-                  <button type="button" className="btn btn-ghost btn-small" disabled={sections.length <= 1} onClick={() => setSections(sections.filter((_, j) => j !== i))}>
-                    {t('sitrep.template.remove')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable head={[t('sitrep.template.heading'), t('sitrep.template.pillar'), <span className="visually-hidden">{t('sitrep.template.remove')}</span>]}>
+        {sections.map((s, i) => (
+          <tr key={i}>
+            <td>
+              <input type="text" required minLength={2} maxLength={120} value={s.title} aria-label={`${t('sitrep.template.heading')} ${i + 1}`} onChange={(e) => update(i, { title: e.target.value })} />
+            </td>
+            <td>
+              <select value={s.pillarCode} aria-label={`${t('sitrep.template.pillar')} ${i + 1}`} onChange={(e) => update(i, { pillarCode: e.target.value })}>
+                {pillars.map((p) => (
+                  <option key={p.code} value={p.code}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </td>
+            <td>
+              <button type="button" className="btn btn-ghost btn-small" disabled={sections.length <= 1} onClick={() => setSections(sections.filter((_, j) => j !== i))}>
+                {t('sitrep.template.remove')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <div>
         <button
           type="button"

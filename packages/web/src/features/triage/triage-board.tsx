@@ -2,11 +2,11 @@ import type { TReport, TReportStatus } from '@sinergi/domain';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useSearchParams } from 'wouter';
+import { Link, useLocation } from 'wouter';
 import { ApiError } from '../../api/client';
 import { reportsApi, type DeskAction } from '../../api/reports';
 import { formatAge, formatNumber } from '../../lib/format';
-import { useDebounced } from '../../lib/hooks';
+import { useDebounced, useUrlFilters } from '../../lib/hooks';
 import { ErrorAlert } from '../../ui';
 import { hasPermission, useMe } from '../auth/auth-context';
 import { RegionPicker } from '../regions/region-picker';
@@ -53,7 +53,7 @@ export function TriageBoard() {
   const { t, i18n } = useTranslation();
   const label = useLabel();
   const { taxonomy } = useTaxonomy();
-  const [params, setParams] = useSearchParams();
+  const { params, setParams, setFilter } = useUrlFilters();
   const [, navigate] = useLocation();
   const region = params.get('region') ?? '';
   const category = params.get('category') ?? '';
@@ -71,18 +71,6 @@ export function TriageBoard() {
   const [now] = useState(() => Date.now());
   const canVerify = hasPermission(me, 'reports.verify');
   const canHandle = hasPermission(me, 'reports.handle');
-
-  const setFilter = useCallback(
-    (key: string, value: string) => {
-      setParams((old) => {
-        const next = new URLSearchParams(old);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      });
-    },
-    [setParams],
-  );
 
   useEffect(() => {
     if (q !== qParam && (q.length === 0 || q.length >= 2)) setFilter('q', q);
