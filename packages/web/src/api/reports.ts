@@ -27,6 +27,9 @@ export interface ReportListQuery {
   severity?: string;
   status?: string;
   escalationLevel?: string;
+  /** occurredAt ≥ from, < to (ISO 8601) */
+  from?: string;
+  to?: string;
   q?: string;
   cursor?: string | null;
   limit?: number;

@@ -6,6 +6,33 @@ import { incidentsApi } from '../../api/incidents';
 import { reportsApi } from '../../api/reports';
 import { ErrorAlert, TextField } from '../../ui';
 
+/** A month either side: wider than any duplicate window an administrator may set (≤ 30 days). */
+const NEAR_MS = 31 * 24 * 3_600_000;
+
+/**
+ * The possible duplicates of a report as list items: one list request over its regency, category
+ * and time (the list never reveals a confidential reporter, so nothing is logged as an identity
+ * view); only a duplicate outside that page (e.g. across a regency border) is fetched on its own.
+ */
+async function findReports(report: TReport, signal: AbortSignal): Promise<TReport[]> {
+  const at = Date.parse(report.occurredAt);
+  const page = await reportsApi.list(
+    {
+      region: report.regionCode.split('.').slice(0, 2).join('.'),
+      category: report.category ?? undefined,
+      from: new Date(at - NEAR_MS).toISOString(),
+      to: new Date(at + NEAR_MS).toISOString(),
+      limit: 500,
+    },
+    signal,
+  );
+  const listed = new Map(page.items.map((r) => [r.id, r]));
+  const rest = report.possibleDuplicateOf.filter((id) => !listed.has(id));
+  const fetched = await Promise.all(rest.map((id) => reportsApi.get(id, signal).catch(() => null)));
+  for (const r of fetched) if (r) listed.set(r.id, r);
+  return report.possibleDuplicateOf.map((id) => listed.get(id)).filter((r): r is TReport => r !== undefined);
+}
+
 /**
  * On a report page: the incident (kejadian) the report belongs to, or — when the desk sees
  * possible duplicates — a form to group them into one incident, or to add this report to the
@@ -23,9 +50,8 @@ export function IncidentBox({ report, canGroup }: { report: TReport; canGroup: b
   useEffect(() => {
     if (report.incidentId || !canGroup || report.possibleDuplicateOf.length === 0) return;
     const controller = new AbortController();
-    Promise.all(report.possibleDuplicateOf.map((id) => reportsApi.get(id, controller.signal).catch(() => null))).then(
-      (found) => {
-        const visible = found.filter((r): r is NonNullable<typeof r> => r !== null);
+    void findReports(report, controller.signal).then(
+      (visible) => {
         setOthers(visible);
         setPicked(visible.filter((r) => !r.incidentId).map((r) => r.id));
       },
