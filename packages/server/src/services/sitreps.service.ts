@@ -40,7 +40,7 @@ import {
   findDayReportFacts,
   findLatestSitrep,
   findOpenEscalations,
-  findOpenReportFacts,
+  countOpenReports,
   findSections,
   findSitrepById,
   findSitreps,
@@ -237,15 +237,19 @@ export async function assembleSitrepNumbers(deps: Omit<SitrepDeps, 'isDemo'>, re
   const endOfDay = localMidnight(addDays(date, 1), regionCode);
   const to = now.getTime() < endOfDay.getTime() ? now : endOfDay;
   const ex = deps.handle.db;
-  const [dayReports, events, openReports, sla, escalations, dayAlerts] = await Promise.all([
+  const [dayReports, events, open, escalations, dayAlerts] = await Promise.all([
     findDayReportFacts(ex, regionCode, from, to),
     countDayEvents(ex, regionCode, from, to),
-    findOpenReportFacts(ex, regionCode, to),
-    slaInForce(ex, to),
+    slaInForce(ex, to).then((sla) => countOpenReports(ex, regionCode, to, sla)),
     findOpenEscalations(ex, regionCode, levelsFrom(regionCode), to, TOP_ESCALATIONS),
     findDayAlerts(ex, regionCode, from, to, MAX_ALERTS),
   ]);
-  const counts = countSitrepNumbers({ dayReports, resolvedInDay: events.resolved, escalatedInDay: events.escalated, openReports, toMs: to.getTime(), sla });
+  // the day's breakdown from its rows; open and overdue at the end of the day counted by the database
+  const counts = {
+    ...countSitrepNumbers({ dayReports, resolvedInDay: events.resolved, escalatedInDay: events.escalated, openReports: [], toMs: to.getTime() }),
+    openAtEnd: open.open,
+    overdue: open.overdue,
+  };
   // the index of each child region at the end of the day (or now), read as a national service would
   const risk = await listRisk(deps, { actor: { ...SYSTEM_ACTOR, scopes: [NATIONAL_SCOPE] }, ip: null, now }, { parent: regionCode, date });
   const topRegions = [...risk.items]

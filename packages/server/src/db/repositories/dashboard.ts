@@ -73,7 +73,7 @@ export async function aggregateReports(
 }
 
 /** SQL for "the service-level time of this report ran out before `now`" and the instant it did. */
-function slaTerms(sla: TSlaConfig, now: Date): { overdue: SQL; dueSince: SQL } {
+export function slaTerms(sla: TSlaConfig, now: Date): { overdue: SQL; dueSince: SQL } {
   const minutes = (kind: 'verifyMinutes' | 'handleMinutes') =>
     sql.raw(`(CASE severity ${([1, 2, 3, 4] as const).map((s) => `WHEN ${s} THEN ${Math.trunc(sla[s][kind])}`).join(' ')} END)`);
   const dueSince = sql`(${reports.statusChangedAt} + make_interval(mins => CASE ${reports.status} WHEN 'new' THEN ${minutes('verifyMinutes')} ELSE ${minutes('handleMinutes')} END))`;

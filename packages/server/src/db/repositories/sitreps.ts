@@ -2,6 +2,7 @@ import { ZSlaConfig, type TSitrepReportFacts, type TSlaConfig } from '@sinergi/d
 import { and, asc, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { alerts, reportEvents, reports, sitrepSections, sitreps, sitrepTemplates, slaConfigs } from '../schema.js';
+import { slaTerms } from './dashboard.js';
 import { inScope } from './scope.js';
 
 export type SitrepRow = typeof sitreps.$inferSelect;
@@ -170,16 +171,21 @@ export async function findDayReportFacts(ex: Executor, regionCode: string, from:
 }
 
 /**
- * Reports of the region open at `at`: received by then and not rejected or resolved (their
- * status now; a report closed after `at` is taken as closed — the numbers of a past day are
- * assembled from the records as they stand).
+ * Reports of the region open at `at` (received by then, status now draft, new, verified or in
+ * progress; a report closed after `at` is taken as closed — a past day is assembled from the
+ * records as they stand), and how many of them are past their service-level time then: counted
+ * in SQL with the dashboard's SLA terms, so a province on polling day is one scan, not its rows
+ * in Node.
  */
-export async function findOpenReportFacts(ex: Executor, regionCode: string, at: Date): Promise<TSitrepReportFacts[]> {
-  const rows = await ex
-    .select(FACTS)
+export async function countOpenReports(ex: Executor, regionCode: string, at: Date, sla: TSlaConfig): Promise<{ open: number; overdue: number }> {
+  const [row] = await ex
+    .select({
+      open: sql<number>`count(*)::int`,
+      overdue: sql<number>`count(*) FILTER (WHERE ${slaTerms(sla, at).overdue})::int`,
+    })
     .from(reports)
     .where(and(sql`${regionColumn(regionCode)}`, lt(reports.createdAt, at), sql`${reports.status} IN ('draft', 'new', 'verified', 'in_progress')`));
-  return rows.map(toFacts);
+  return { open: Number(row?.open ?? 0), overdue: Number(row?.overdue ?? 0) };
 }
 
 /** Timeline events of the region's reports in [from, to): resolutions and escalations. */
