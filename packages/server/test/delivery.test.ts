@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDueDeliveries } from '../src/db/repositories/delivery.js';
 import { seedDemoElection } from '../src/demo/index.js';
 import { createMailer, dispatchOnce, fanOutDue, idempotencyKeyOf, type DeliveryDeps } from '../src/services/delivery.service.js';
+import { registerNoticeTopic } from '../src/services/notice-topics.js';
 import { openStream, startReceiver, startSmtpSink, testDeliveryConfig, type SmtpSink } from './delivery-support.js';
 import { BACKENDS, createTestApp, createTestUser, fileReport, reportBody, type Agent, type TestApp } from './helpers.js';
 
@@ -126,6 +127,39 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
     expect(hook.received.map((r) => r.headers['x-sinergi-attempt'])).toEqual(['1', '2', '3']);
     await admin.request({ method: 'DELETE', url: `/api/webhooks/${subscriptionId}` });
     await hook.close();
+  });
+
+  it('fans a batch out in one pass, and a row that cannot be fanned out is deferred alone while the rest of its batch goes out', async () => {
+    const good = [await report(bhabin), await report(bhabin), await report(bhabin)];
+    // a topic whose e-mail rule throws on its payload: that row's fan-out fails
+    registerNoticeTopic({
+      topic: 'test.poison',
+      label: { id: 'Uji', en: 'Test' },
+      email: () => {
+        throw new Error('poison payload');
+      },
+      describe: () => 'uji',
+    });
+    await t.handle.query(
+      `INSERT INTO outbox (province_code, topic, region_code, payload, recipients) VALUES ('33', 'test.poison', $1, '{"reportId":"poison"}'::jsonb, ARRAY[$2])`,
+      [villages[0], `district:${BAYAT}`],
+    );
+    const now = advance(1000);
+    expect(await fanOutDue(deps, now)).toBe(4);
+    for (const reportId of good) {
+      // the panwascam of Bayat (district desk) was told of each good row, once
+      expect(await count(`SELECT count(*)::int AS n FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'panwascam' AND n.payload->>'reportId' = $1`, [reportId])).toBe(1);
+      expect(await count(`SELECT count(*)::int AS n FROM outbox WHERE payload->>'reportId' = $1 AND delivered_at IS NOT NULL`, [reportId])).toBe(1);
+    }
+    const [poison] = await t.handle.query<{ delivered_at: Date | null; attempts: number; last_error: string | null; available_at: Date }>(
+      `SELECT delivered_at, attempts, last_error, available_at FROM outbox WHERE payload->>'reportId' = 'poison'`,
+    );
+    expect(poison).toMatchObject({ delivered_at: null, attempts: 1 });
+    expect(poison!.last_error).toBe('poison payload');
+    expect(new Date(poison!.available_at).getTime()).toBeGreaterThan(now.getTime());
+    // nothing is notified twice when the pass runs again (the poison row is not due yet)
+    expect(await fanOutDue(deps, now)).toBe(0);
+    await t.handle.query(`DELETE FROM outbox WHERE payload->>'reportId' = 'poison'`);
   });
 
   it('re-sends with the same key after a crash between sending and marking, once the claim lapses', async () => {

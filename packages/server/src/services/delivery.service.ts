@@ -9,23 +9,24 @@ import {
   claimOutboxRows,
   deferOutboxRow,
   findActiveUsersByIds,
-  findSubscribedWebhooks,
-  findUsersCovering,
+  findActiveWebhooks,
+  findUsersCoveringAny,
   findWebhook,
   insertDeliveries,
-  insertNotifications,
+  insertNotificationsFromOutbox,
   markDeliveryFailed,
   markDeliverySent,
-  markOutboxFannedOut,
+  markOutboxRowsFannedOut,
   type ClaimedDelivery,
   type NewDeliveryRow,
   type OutboxRow,
   type RecipientUser,
+  type WebhookRow,
 } from '../db/repositories/delivery.js';
 import { organisations } from '../db/schema.js';
 import type { RegionStore } from '../regions/region-store.js';
 import { describeNotice, noticeTopic, webhookAttachmentOf } from './notice-topics.js';
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 
 /** The database channel every instance LISTENs on for "these users have new notifications". */
 export const NOTIFICATION_CHANNEL = 'sinergi_notification';
@@ -74,31 +75,60 @@ export function backoffMs(failedAttempts: number, baseSeconds: number): number {
 }
 
 /**
- * The people a recipient entry names:
+ * The people the recipient entries of a fan-out pass name, resolved together into `cache`
+ * (entry → users) with at most three queries whatever the number of entries:
  * `village|district|regency|province:CODE` → active users of that level's desk role (village:
  * field officers) whose scope holds CODE; `org:ID` → that desk's pillar users of its level whose
  * scope holds its region; `user:UUID` → that user. `email:ADDRESS` names no user (e-mail only).
  */
-async function resolveRecipientUsers(ex: Executor, entry: string, cache: Map<string, RecipientUser[]>): Promise<RecipientUser[]> {
-  const cached = cache.get(entry);
-  if (cached) return cached;
-  const colon = entry.indexOf(':');
-  const kind = colon > 0 ? entry.slice(0, colon) : '';
-  const value = colon > 0 ? entry.slice(colon + 1) : '';
-  let found: RecipientUser[] = [];
-  if (DESK_ROLE[kind]) {
-    found = await findUsersCovering(ex, { role: DESK_ROLE[kind], chain: regionChain(value) });
-  } else if (kind === 'org') {
-    const [org] = await ex.select().from(organisations).where(eq(organisations.id, value)).limit(1);
-    if (org) {
-      const role = DESK_ROLE[regionLevelOf(org.regionCode)];
-      if (role) found = await findUsersCovering(ex, { role, chain: regionChain(org.regionCode), pillarCode: org.pillarCode });
-    }
-  } else if (kind === 'user' && /^[0-9a-f-]{36}$/i.test(value)) {
-    found = await findActiveUsersByIds(ex, [value]);
+async function resolveRecipients(ex: Executor, entries: Iterable<string>, cache: Map<string, RecipientUser[]>): Promise<void> {
+  const wanted: { entry: string; role: TRole; chain: string[]; pillarCode?: string }[] = [];
+  const orgEntries = new Map<string, string>();
+  const userEntries = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    if (cache.has(entry) || seen.has(entry) || entry.startsWith('email:')) continue;
+    seen.add(entry);
+    const colon = entry.indexOf(':');
+    const kind = colon > 0 ? entry.slice(0, colon) : '';
+    const value = colon > 0 ? entry.slice(colon + 1) : '';
+    if (DESK_ROLE[kind]) wanted.push({ entry, role: DESK_ROLE[kind], chain: regionChain(value) });
+    else if (kind === 'org') orgEntries.set(entry, value);
+    else if (kind === 'user' && /^[0-9a-f-]{36}$/i.test(value)) userEntries.set(entry, value);
   }
-  cache.set(entry, found);
-  return found;
+  // what the queries below find is added at the end, so a failed pass leaves no half-filled cache
+  const found = new Map<string, RecipientUser[]>([...seen].map((entry) => [entry, []]));
+  if (orgEntries.size > 0) {
+    const orgs = new Map((await ex.select().from(organisations).where(inArray(organisations.id, [...new Set(orgEntries.values())]))).map((o) => [o.id, o]));
+    for (const [entry, id] of orgEntries) {
+      const org = orgs.get(id);
+      const role = org ? DESK_ROLE[regionLevelOf(org.regionCode)] : undefined;
+      if (org && role) wanted.push({ entry, role, chain: regionChain(org.regionCode), pillarCode: org.pillarCode });
+    }
+  }
+  if (wanted.length > 0) {
+    const candidates = await findUsersCoveringAny(ex, {
+      roles: [...new Set(wanted.map((w) => w.role))],
+      codes: [...new Set(wanted.flatMap((w) => w.chain))],
+    });
+    for (const w of wanted) {
+      const chain = new Set(w.chain);
+      found.set(
+        w.entry,
+        candidates
+          .filter((u) => u.role === w.role && (!w.pillarCode || u.pillarCode === w.pillarCode) && u.scopes.some((scope) => chain.has(scope)))
+          .map(({ id, username, email }) => ({ id, username, email })),
+      );
+    }
+  }
+  if (userEntries.size > 0) {
+    const byId = new Map((await findActiveUsersByIds(ex, [...new Set(userEntries.values())])).map((u) => [u.id, u]));
+    for (const [entry, id] of userEntries) {
+      const user = byId.get(id);
+      found.set(entry, user ? [user] : []);
+    }
+  }
+  for (const [entry, people] of found) cache.set(entry, people);
 }
 
 /** What fanning one outbox row out produced. */
@@ -108,78 +138,111 @@ export interface FanOut {
   webhooks: string[];
 }
 
-/**
- * Fan one outbox row out, in the caller's transaction: in-app notifications for every user
- * recipient (not the actor), an e-mail delivery per distinct address when the topic e-mails
- * and SMTP is configured, a webhook delivery per matching subscription.
- */
-async function fanOutRow(deps: DeliveryDeps, ex: Executor, row: OutboxRow, now: Date, cache: Map<string, RecipientUser[]>): Promise<FanOut> {
-  const people = new Map<string, RecipientUser>();
-  const addresses = new Set<string>();
-  for (const entry of row.recipients) {
-    if (entry.startsWith('email:')) {
-      const address = entry.slice(6).trim().toLowerCase();
-      if (address.includes('@')) addresses.add(address);
-      continue;
-    }
-    for (const user of await resolveRecipientUsers(ex, entry, cache)) people.set(user.id, user);
-  }
-  // the person who caused the notice is not told about it
-  const actor = typeof row.payload.by === 'string' ? row.payload.by : null;
-  for (const [id, user] of people) if (actor && user.username === actor) people.delete(id);
+/** What one fan-out pass reuses across its rows: resolved recipients and the active webhook subscriptions. */
+interface FanOutCache {
+  recipients: Map<string, RecipientUser[]>;
+  webhooks: WebhookRow[] | null;
+}
 
-  const newlyNotified = await insertNotifications(
-    ex,
-    [...people.values()].map((user) => ({ provinceCode: row.provinceCode, userId: user.id, outboxId: row.id, topic: row.topic, regionCode: row.regionCode, payload: row.payload, createdAt: row.createdAt })),
-  );
-  const definition = noticeTopic(row.topic);
-  const emails = new Set<string>();
-  if (deps.mailer && definition?.email(row.payload)) {
-    for (const user of people.values()) if (user.email) emails.add(user.email.trim().toLowerCase());
-    for (const address of addresses) emails.add(address);
+const newFanOutCache = (): FanOutCache => ({ recipients: new Map(), webhooks: null });
+
+/**
+ * Fan outbox rows out, in the caller's transaction, with a constant number of statements
+ * whatever the number of rows: in-app notifications for every user recipient (not the actor),
+ * an e-mail delivery per distinct address when the topic e-mails and SMTP is configured, a
+ * webhook delivery per matching subscription, then the rows marked fanned out and one
+ * pg_notify per topic naming the users with something new.
+ */
+async function fanOutRows(deps: DeliveryDeps, ex: Executor, rows: OutboxRow[], now: Date, cache: FanOutCache): Promise<Map<number, FanOut>> {
+  const result = new Map<number, FanOut>();
+  const notices: { provinceCode: string; outboxId: number; userId: string }[] = [];
+  const deliveries: NewDeliveryRow[] = [];
+  await resolveRecipients(ex, rows.flatMap((r) => r.recipients), cache.recipients);
+  for (const row of rows) {
+    const people = new Map<string, RecipientUser>();
+    const addresses = new Set<string>();
+    for (const entry of row.recipients) {
+      if (entry.startsWith('email:')) {
+        const address = entry.slice(6).trim().toLowerCase();
+        if (address.includes('@')) addresses.add(address);
+        continue;
+      }
+      for (const user of cache.recipients.get(entry) ?? []) people.set(user.id, user);
+    }
+    // the person who caused the notice is not told about it
+    const actor = typeof row.payload.by === 'string' ? row.payload.by : null;
+    for (const [id, user] of people) if (actor && user.username === actor) people.delete(id);
+    for (const user of people.values()) notices.push({ provinceCode: row.provinceCode, outboxId: row.id, userId: user.id });
+
+    const definition = noticeTopic(row.topic);
+    const emails = new Set<string>();
+    if (deps.mailer && definition?.email(row.payload)) {
+      for (const user of people.values()) if (user.email) emails.add(user.email.trim().toLowerCase());
+      for (const address of addresses) emails.add(address);
+    }
+    let webhooks: string[] = [];
+    if (!definition?.webhook || definition.webhook(row.payload)) {
+      cache.webhooks ??= await findActiveWebhooks(ex);
+      const chain = new Set(regionChain(row.regionCode));
+      webhooks = cache.webhooks.filter((w) => w.topics.includes(row.topic) && chain.has(w.regionScope)).map((w) => w.id);
+    }
+    for (const d of [...[...emails].map((target) => ({ channel: 'email', target })), ...webhooks.map((target) => ({ channel: 'webhook', target }))]) {
+      deliveries.push({
+        provinceCode: row.provinceCode,
+        outboxId: row.id,
+        channel: d.channel,
+        target: d.target,
+        idempotencyKey: idempotencyKeyOf(row.provinceCode, row.id, d.channel, d.target),
+        availableAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    result.set(row.id, { users: [], emails: [...emails], webhooks });
   }
-  const webhooks = definition?.webhook && !definition.webhook(row.payload) ? [] : (await findSubscribedWebhooks(ex, row.topic, regionChain(row.regionCode))).map((w) => w.id);
-  const deliveries: NewDeliveryRow[] = [
-    ...[...emails].map((target) => ({ channel: 'email', target })),
-    ...webhooks.map((target) => ({ channel: 'webhook', target })),
-  ].map((d) => ({
-    provinceCode: row.provinceCode,
-    outboxId: row.id,
-    channel: d.channel,
-    target: d.target,
-    idempotencyKey: idempotencyKeyOf(row.provinceCode, row.id, d.channel, d.target),
-    availableAt: now,
-    createdAt: now,
-    updatedAt: now,
-  }));
+  const newlyNotified = await insertNotificationsFromOutbox(ex, notices);
   await insertDeliveries(ex, deliveries);
+  await markOutboxRowsFannedOut(ex, rows, now);
   // tell every instance's live streams which users have something new (after commit)
-  for (let i = 0; i < newlyNotified.length; i += 150) {
-    await ex.execute(sql`SELECT pg_notify(${NOTIFICATION_CHANNEL}, ${JSON.stringify({ u: newlyNotified.slice(i, i + 150), t: row.topic })})`);
+  const byTopic = new Map<string, Set<string>>();
+  for (const n of newlyNotified) {
+    result.get(n.outboxId)?.users.push(n.userId);
+    const users = byTopic.get(n.topic) ?? new Set<string>();
+    users.add(n.userId);
+    byTopic.set(n.topic, users);
   }
-  return { users: newlyNotified, emails: [...emails], webhooks };
+  for (const [topic, set] of byTopic) {
+    const users = [...set];
+    for (let i = 0; i < users.length; i += 150) {
+      await ex.execute(sql`SELECT pg_notify(${NOTIFICATION_CHANNEL}, ${JSON.stringify({ u: users.slice(i, i + 150), t: topic })})`);
+    }
+  }
+  return result;
 }
 
 /**
  * Fan out the outbox rows due at `now`, a batch per transaction. Rows are claimed with
- * SKIP LOCKED, so instances sharing a database split the work. A row whose fan-out fails is
- * retried later with back-off (its error recorded) without holding up the others.
+ * SKIP LOCKED, so instances sharing a database split the work. A batch is fanned out in one
+ * savepoint; if that fails, its rows are retried one savepoint each, and a row that fails on
+ * its own is retried later with back-off (its error recorded) without holding up the others.
  */
-export async function fanOutDue(deps: DeliveryDeps, now: Date, batchSize = 100): Promise<number> {
+export async function fanOutDue(deps: DeliveryDeps, now: Date, batchSize = 500): Promise<number> {
   let total = 0;
   for (;;) {
-    const cache = new Map<string, RecipientUser[]>();
+    const cache = newFanOutCache();
     const failed: { row: OutboxRow; error: string }[] = [];
     const count = await deps.handle.db.transaction(async (tx) => {
       const rows = await claimOutboxRows(tx, now, batchSize);
-      for (const row of rows) {
-        try {
-          await tx.transaction(async (savepoint) => {
-            await fanOutRow(deps, savepoint, row, now, cache);
-            await markOutboxFannedOut(savepoint, row, now);
-          });
-        } catch (error) {
-          failed.push({ row, error: (error as Error).message });
+      if (rows.length === 0) return 0;
+      try {
+        await tx.transaction((savepoint) => fanOutRows(deps, savepoint, rows, now, cache));
+      } catch {
+        for (const row of rows) {
+          try {
+            await tx.transaction((savepoint) => fanOutRows(deps, savepoint, [row], now, cache));
+          } catch (error) {
+            failed.push({ row, error: (error as Error).message });
+          }
         }
       }
       for (const f of failed) await deferOutboxRow(tx, f.row, new Date(now.getTime() + backoffMs(f.row.attempts + 1, deps.config.delivery.backoffSeconds)), f.error);

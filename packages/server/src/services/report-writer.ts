@@ -1,55 +1,79 @@
-import type { DbHandle, Tx } from '../db/client.js';
+import type { DbHandle, Executor } from '../db/client.js';
 
 /**
- * Group commit: concurrent report writes are gathered into one transaction while the previous
- * one is committing, so 50 clients cost a handful of commits (fsyncs) instead of 50. Each
- * caller still gets its own result or error. If a whole batch fails (e.g. a racing duplicate
- * id from another instance), its items are retried one by one so one bad item cannot sink
- * the others.
+ * Group commit: concurrent report writes are gathered into one batch while earlier ones are
+ * committing, so 50 clients cost a handful of commits (fsyncs) instead of 50. `writeBatch`
+ * must write a batch atomically (the report writer does it in one statement). Each caller
+ * still gets its own result or error. If a whole batch fails (e.g. a racing duplicate id from
+ * another instance), its items are retried one by one so one bad item cannot sink the others.
+ *
+ * A batch is formed on the event loop's check phase (setImmediate), after the poll phase has
+ * read every request that already arrived: PGlite runs each statement synchronously, so
+ * forming the batch at once would leave the requests waiting in the socket buffers and
+ * commit them one at a time. On PostgreSQL up to `maxInFlight` batches run at once (the next
+ * one is written while the previous one waits for its commit's fsync); PGlite has one
+ * connection, so one.
  */
 export class GroupCommitter<I, R> {
   private queue: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
-  private running = false;
+  private inFlight = 0;
+  private scheduled = false;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly handle: DbHandle,
-    private readonly writeBatch: (tx: Tx, items: I[]) => Promise<(R | Error)[]>,
+    private readonly writeBatch: (ex: Executor, items: I[]) => Promise<(R | Error)[]>,
     private readonly maxBatch = 200,
-  ) {}
+    maxInFlight?: number,
+  ) {
+    this.maxInFlight = maxInFlight ?? (handle.kind === 'postgres' ? 2 : 1);
+  }
 
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.running) void this.drain();
+      this.schedule();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.running = true;
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startBatch();
+    });
+  }
+
+  private startBatch(): void {
+    if (this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
+    const batch = this.queue.splice(0, this.maxBatch);
+    this.inFlight += 1;
+    void this.write(batch).finally(() => {
+      this.inFlight -= 1;
+      this.schedule();
+    });
+    this.schedule();
+  }
+
+  private async write(batch: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[]): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
+      const results = await this.writeBatch(this.handle.db, batch.map((b) => b.item));
+      results.forEach((r, i) => (r instanceof Error ? batch[i]!.reject(r) : batch[i]!.resolve(r)));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      for (const one of batch) {
         try {
-          const results = await this.handle.db.transaction((tx) => this.writeBatch(tx as Tx, batch.map((b) => b.item)));
-          results.forEach((r, i) => (r instanceof Error ? batch[i]!.reject(r) : batch[i]!.resolve(r)));
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0]!.reject(error);
-            continue;
-          }
-          for (const one of batch) {
-            try {
-              const [r] = await this.handle.db.transaction((tx) => this.writeBatch(tx as Tx, [one.item]));
-              if (r instanceof Error) one.reject(r);
-              else one.resolve(r as R);
-            } catch (e) {
-              one.reject(e);
-            }
-          }
+          const [r] = await this.writeBatch(this.handle.db, [one.item]);
+          if (r instanceof Error) one.reject(r);
+          else one.resolve(r as R);
+        } catch (e) {
+          one.reject(e);
         }
       }
-    } finally {
-      this.running = false;
     }
   }
 }

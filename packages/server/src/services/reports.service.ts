@@ -32,26 +32,26 @@ import {
   type TSeverity,
   type TSlaConfig,
 } from '@sinergi/domain';
-import type { DbHandle, Tx } from '../db/client.js';
-import { insertAudit, type AuditEntry } from '../db/repositories/audit.js';
+import type { DbHandle, Executor, Tx } from '../db/client.js';
+import { auditRows, insertAudit, type AuditEntry } from '../db/repositories/audit.js';
 import {
-  findDuplicateCandidates,
   findOrganisation,
   findOrganisationNames,
   findReportById,
   findReportEvents,
   findReports,
-  findReportsByIds,
+  findStoredAndCandidates,
   findSlaCandidates,
   insertOutbox,
   insertReportEvents,
-  insertReportRows,
+  insertReportBatch,
   updateReportVersioned,
   type NewOutboxRow,
   type NewReportEventRow,
   type NewReportRow,
   type ReportFilter,
   type ReportRow,
+  type StoredReportHead,
 } from '../db/repositories/reports.js';
 import { AppError } from '../errors.js';
 import { presentEvent, presentReport } from '../presenters/reports.js';
@@ -78,7 +78,7 @@ interface PreparedReport {
 }
 
 export interface WriteResult {
-  row: ReportRow;
+  row: StoredReportHead;
   duplicate: boolean;
 }
 
@@ -99,12 +99,30 @@ function initialLevel(severity: number): TEscalationLevel {
   return severity >= 4 ? 'district' : 'village';
 }
 
-/** Write a batch of prepared reports in one transaction (used by the group committer). */
-async function writeReportBatch(tx: Tx, items: PreparedReport[]): Promise<(WriteResult | Error)[]> {
+/**
+ * Write a batch of prepared reports (used by the group committer) in two round trips: one read
+ * (ids already stored, duplicate candidates) and one statement that inserts the reports, their
+ * events, audit entries and outbox rows atomically.
+ */
+async function writeReportBatch(ex: Executor, items: PreparedReport[]): Promise<(WriteResult | Error)[]> {
   const results: (WriteResult | Error | null)[] = items.map(() => null);
-  const existing = new Map((await findReportsByIds(tx, items.map((i) => i.row.id))).map((r) => [r.id, r]));
+  const located = items.filter((i) => i.row.category);
+  const times = located.map((i) => i.row.occurredAt.getTime());
+  const span = DEFAULT_DUPLICATE_CONFIG.windowHours * 3_600_000;
+  const read = await findStoredAndCandidates(
+    ex,
+    items.map((i) => i.row.id),
+    located.length === 0
+      ? null
+      : {
+          regencyCodes: [...new Set(located.map((i) => i.row.regencyCode))],
+          categories: [...new Set(located.map((i) => i.row.category!))],
+          from: new Date(Math.min(...times) - span),
+          to: new Date(Math.max(...times) + span),
+        },
+  );
+  const existing = new Map(read.stored.map((r) => [r.id, r]));
   const fresh: { index: number; item: PreparedReport }[] = [];
-  const inserted = new Map<string, ReportRow>();
   const seenInBatch = new Map<string, number>();
   items.forEach((item, index) => {
     const stored = existing.get(item.row.id);
@@ -126,32 +144,23 @@ async function writeReportBatch(tx: Tx, items: PreparedReport[]): Promise<(Write
     fresh.push({ index, item });
   });
 
+  const inserted = new Map<string, StoredReportHead>();
   if (fresh.length > 0) {
-    // possible duplicates: one query for the whole batch, then the domain rule per pair
-    const located = fresh.filter((f) => f.item.row.category);
-    if (located.length > 0) {
-      const times = located.map((f) => f.item.row.occurredAt.getTime());
-      const span = DEFAULT_DUPLICATE_CONFIG.windowHours * 3_600_000;
-      const candidates = await findDuplicateCandidates(tx, {
-        regencyCodes: [...new Set(located.map((f) => f.item.row.regencyCode))],
-        categories: [...new Set(located.map((f) => f.item.row.category!))],
-        from: new Date(Math.min(...times) - span),
-        to: new Date(Math.max(...times) + span),
-      });
-      const pool = candidates.map((c) => ({ ...c, category: c.category ?? '' }));
-      for (const { item } of located) {
-        const subject = { id: item.row.id, category: item.row.category!, regionCode: item.row.regionCode, occurredAt: item.row.occurredAt, lat: item.row.lat, lon: item.row.lon };
-        const dupes = pool.filter((c) => isPossibleDuplicate(subject, c, DEFAULT_DUPLICATE_CONFIG)).map((c) => c.id);
-        item.row.possibleDuplicateOf = dupes.slice(0, 20);
-        pool.push({ ...subject, regencyCode: item.row.regencyCode, lat: item.row.lat ?? null, lon: item.row.lon ?? null, status: item.row.status });
-      }
+    // possible duplicates: the domain rule per pair, against the stored candidates and the batch itself
+    const pool = read.candidates.map((c) => ({ ...c, category: c.category ?? '' }));
+    for (const { item } of fresh) {
+      if (!item.row.category) continue;
+      const subject = { id: item.row.id, category: item.row.category, regionCode: item.row.regionCode, occurredAt: item.row.occurredAt, lat: item.row.lat, lon: item.row.lon };
+      const dupes = pool.filter((c) => isPossibleDuplicate(subject, c, DEFAULT_DUPLICATE_CONFIG)).map((c) => c.id);
+      item.row.possibleDuplicateOf = dupes.slice(0, 20);
+      pool.push({ ...subject, regencyCode: item.row.regencyCode, lat: item.row.lat ?? null, lon: item.row.lon ?? null, status: item.row.status });
     }
-    for (const row of await insertReportRows(tx, fresh.map((f) => f.item.row))) inserted.set(row.id, row);
     const events: NewReportEventRow[] = [];
     const audits: AuditEntry[] = [];
     const notices: NewOutboxRow[] = [];
     for (const { item } of fresh) {
       const r = item.row;
+      inserted.set(r.id, { id: r.id, receiptCode: r.receiptCode ?? null, status: r.status, createdAt: r.createdAt!, contentHash: item.contentHash });
       events.push({
         provinceCode: r.provinceCode,
         reportId: r.id,
@@ -182,9 +191,7 @@ async function writeReportBatch(tx: Tx, items: PreparedReport[]): Promise<(Write
         recipients: r.status === 'draft' ? [`regency:${r.regencyCode}`] : recipientsOf(r.regionCode, r.severity >= 3 ? 'regency' : 'district'),
       });
     }
-    await insertReportEvents(tx, events);
-    await insertAudit(tx, audits);
-    await insertOutbox(tx, notices);
+    await insertReportBatch(ex, { reports: fresh.map((f) => f.item.row), events, audit: auditRows(audits), outbox: notices });
   }
   return items.map((item, index) => {
     const result = results[index];

@@ -21,10 +21,12 @@ export interface AuditEntry {
 export async function insertAudit(ex: Executor, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
   if (list.length === 0) return;
-  await insertByUnnest(
-    ex,
-    auditLog,
-    list.map((e) => ({
+  await insertByUnnest(ex, auditLog, auditRows(list));
+}
+
+/** The audit_log rows of these entries (for a caller that composes them into a larger statement). */
+export function auditRows(list: readonly AuditEntry[]): (typeof auditLog.$inferInsert)[] {
+  return list.map((e) => ({
       provinceCode: e.regionCode && e.regionCode !== '*' ? e.regionCode.slice(0, 2) : '00',
       actorId: e.actorId,
       actorName: e.actorName,
@@ -34,8 +36,7 @@ export async function insertAudit(ex: Executor, entries: AuditEntry | AuditEntry
       before: e.before ?? null,
       after: e.after ?? null,
       ip: e.ip ?? null,
-    })),
-  );
+  }));
 }
 
 interface RawAuditRow {

@@ -11,6 +11,35 @@ import type { Executor } from '../client.js';
  */
 export async function insertByUnnest<T extends PgTable>(ex: Executor, table: T, rows: readonly T['$inferInsert'][]): Promise<void> {
   if (rows.length === 0) return;
+  await ex.execute(unnestInsert(table, rows));
+}
+
+/** One table's rows for {@link insertAllByUnnest}. */
+export interface UnnestPart<T extends PgTable = PgTable> {
+  table: T;
+  rows: readonly T['$inferInsert'][];
+}
+
+/**
+ * Rows of several tables inserted by ONE statement (the first inserts as data-modifying
+ * `WITH` queries, the last as the main statement): atomic without an explicit transaction,
+ * and one round trip instead of BEGIN, one INSERT per table and COMMIT. Tables without rows
+ * are left out.
+ */
+export async function insertAllByUnnest(ex: Executor, parts: readonly UnnestPart[]): Promise<void> {
+  const inserts = parts.filter((p) => p.rows.length > 0).map((p) => unnestInsert(p.table, p.rows));
+  if (inserts.length === 0) return;
+  const last = inserts.pop()!;
+  if (inserts.length === 0) {
+    await ex.execute(last);
+    return;
+  }
+  const ctes = inserts.map((q, i) => sql`${sql.identifier(`w${i}`)} AS (${q})`);
+  await ex.execute(sql`WITH ${sql.join(ctes, sql`, `)} ${last}`);
+}
+
+/** The `INSERT … SELECT FROM unnest(…)` statement of {@link insertByUnnest}, for composing. */
+export function unnestInsert<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][]): SQL {
   const columns = Object.entries(getTableColumns(table)).filter(([key]) => rows.some((r) => (r as Record<string, unknown>)[key] !== undefined));
   const params: SQL[] = [];
   const names: SQL[] = [];
@@ -31,10 +60,8 @@ export async function insertByUnnest<T extends PgTable>(ex: Executor, table: T, 
     selects.push(is(fallback, SQL) ? sql`coalesce(${typed}, ${fallback})` : typed);
   });
   const aliases = columns.map((_, i) => sql`${sql.identifier(`c${i}`)}`);
-  await ex.execute(
-    sql`INSERT INTO ${sql.identifier(getTableName(table))} (${sql.join(names, sql`, `)})
-        SELECT ${sql.join(selects, sql`, `)} FROM unnest(${sql.join(params, sql`, `)}) AS t(${sql.join(aliases, sql`, `)})`,
-  );
+  return sql`INSERT INTO ${sql.identifier(getTableName(table))} (${sql.join(names, sql`, `)})
+        SELECT ${sql.join(selects, sql`, `)} FROM unnest(${sql.join(params, sql`, `)}) AS t(${sql.join(aliases, sql`, `)})`;
 }
 
 function toParam(value: unknown, type: string): unknown {

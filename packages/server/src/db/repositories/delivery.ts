@@ -46,8 +46,13 @@ export async function claimOutboxRows(ex: Executor, now: Date, limit: number): P
   return rows.map(toOutboxRow);
 }
 
-export async function markOutboxFannedOut(ex: Executor, row: Pick<OutboxRow, 'provinceCode' | 'id'>, now: Date): Promise<void> {
-  await ex.execute(sql`UPDATE outbox SET delivered_at = ${now}, attempts = attempts + 1, last_error = NULL WHERE province_code = ${row.provinceCode} AND id = ${row.id}`);
+/** Mark claimed outbox rows fanned out, in one statement. */
+export async function markOutboxRowsFannedOut(ex: Executor, rows: readonly Pick<OutboxRow, 'provinceCode' | 'id'>[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await ex.execute(
+    sql`UPDATE outbox SET delivered_at = ${now}, attempts = attempts + 1, last_error = NULL
+        WHERE (province_code, id) IN (SELECT * FROM unnest(${toTextArray(rows.map((r) => r.provinceCode))}, ${sql.param(rows.map((r) => r.id))}::bigint[]))`,
+  );
 }
 
 export async function deferOutboxRow(ex: Executor, row: Pick<OutboxRow, 'provinceCode' | 'id'>, until: Date, error: string): Promise<void> {
@@ -61,21 +66,19 @@ export interface RecipientUser {
 }
 
 /**
- * Active users of one role whose scope holds `regionCode`: their scope list overlaps the
- * region's chain of ancestors (or is national). `scopes && ARRAY[…]` uses the GIN index.
+ * Active users of any of `roles` whose scope list overlaps `codes` (region chains: a region and
+ * its ancestors, or `*`). `scopes && ARRAY[…]` uses the GIN index; the caller matches each
+ * recipient entry's role, pillar and chain in memory.
  */
-export async function findUsersCovering(ex: Executor, filter: { role: string; chain: string[]; pillarCode?: string }): Promise<RecipientUser[]> {
+export async function findUsersCoveringAny(
+  ex: Executor,
+  filter: { roles: string[]; codes: string[] },
+): Promise<(RecipientUser & { role: string; pillarCode: string | null; scopes: string[] })[]> {
+  if (filter.roles.length === 0 || filter.codes.length === 0) return [];
   return ex
-    .select({ id: users.id, username: users.username, email: users.email })
+    .select({ id: users.id, username: users.username, email: users.email, role: users.role, pillarCode: users.pillarCode, scopes: users.scopes })
     .from(users)
-    .where(
-      and(
-        isNull(users.disabledAt),
-        eq(users.role, filter.role),
-        sql`${users.scopes} && ${toTextArray(filter.chain)}`,
-        filter.pillarCode ? eq(users.pillarCode, filter.pillarCode) : undefined,
-      ),
-    );
+    .where(and(isNull(users.disabledAt), inArray(users.role, filter.roles), sql`${users.scopes} && ${toTextArray(filter.codes)}`));
 }
 
 export async function findActiveUsersByIds(ex: Executor, ids: string[]): Promise<RecipientUser[]> {
@@ -89,11 +92,27 @@ export async function findActiveUsersByIds(ex: Executor, ids: string[]): Promise
 export type NewNotificationRow = typeof notifications.$inferInsert;
 export type NotificationRow = typeof notifications.$inferSelect;
 
-/** Insert in-app notifications; one per (user, outbox row) whatever happens. Returns the users newly notified. */
-export async function insertNotifications(ex: Executor, rows: NewNotificationRow[]): Promise<string[]> {
+/**
+ * Insert in-app notifications, one per (user, outbox row) whatever happens, copying topic,
+ * region, payload and time from the outbox row in the database (nothing re-serialised).
+ * Returns who was newly notified of which row.
+ */
+export async function insertNotificationsFromOutbox(
+  ex: Executor,
+  rows: readonly { provinceCode: string; outboxId: number; userId: string }[],
+): Promise<{ userId: string; outboxId: number; topic: string }[]> {
   if (rows.length === 0) return [];
-  const inserted = await ex.insert(notifications).values(rows).onConflictDoNothing().returning({ userId: notifications.userId });
-  return inserted.map((r) => r.userId);
+  const inserted = await selectRows<{ user_id: string; outbox_id: string | number; topic: string }>(
+    ex,
+    sql`INSERT INTO notifications (province_code, user_id, outbox_id, topic, region_code, payload, created_at)
+        SELECT o.province_code, n.user_id, o.id, o.topic, o.region_code, o.payload, o.created_at
+        FROM unnest(${toTextArray(rows.map((r) => r.provinceCode))}, ${sql.param(rows.map((r) => r.outboxId))}::bigint[], ${sql.param(rows.map((r) => r.userId))}::uuid[])
+          AS n(province_code, outbox_id, user_id)
+        JOIN outbox o ON o.province_code = n.province_code AND o.id = n.outbox_id
+        ON CONFLICT DO NOTHING
+        RETURNING user_id, outbox_id, topic`,
+  );
+  return inserted.map((r) => ({ userId: r.user_id, outboxId: Number(r.outbox_id), topic: r.topic }));
 }
 
 export type NewDeliveryRow = typeof outboxDeliveries.$inferInsert;
@@ -204,11 +223,9 @@ export type WebhookRow = typeof webhookSubscriptions.$inferSelect;
 export type NewWebhookRow = typeof webhookSubscriptions.$inferInsert;
 
 /** Active subscriptions naming `topic` whose region scope holds `regionCode` (null region: national ones only). */
-export async function findSubscribedWebhooks(ex: Executor, topic: string, chain: string[]): Promise<WebhookRow[]> {
-  return ex
-    .select()
-    .from(webhookSubscriptions)
-    .where(and(eq(webhookSubscriptions.active, true), sql`${topic} = ANY(${webhookSubscriptions.topics})`, sql`${webhookSubscriptions.regionScope} = ANY(${toTextArray(chain)})`));
+/** Every active webhook subscription (a short list; the dispatcher matches topic and region in memory). */
+export async function findActiveWebhooks(ex: Executor): Promise<WebhookRow[]> {
+  return ex.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.active, true));
 }
 
 export async function findWebhook(ex: Executor, id: string): Promise<WebhookRow | null> {

@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { Executor } from '../client.js';
-import { organisations, outbox, reportAttachments, reportEvents, reports } from '../schema.js';
-import { insertByUnnest } from './bulk.js';
+import { selectRows, type Executor } from '../client.js';
+import { auditLog, organisations, outbox, reportAttachments, reportEvents, reports } from '../schema.js';
+import { insertAllByUnnest, insertByUnnest } from './bulk.js';
 import { inScope, toTextArray } from './scope.js';
 
 /** Every column but the generated search vector (never needed in Node, and heavy to decode). */
@@ -28,21 +28,24 @@ export async function findReportByReceipt(ex: Executor, receiptCode: string): Pr
   return row ?? null;
 }
 
+/** A report as the write path needs it back: what a receipt shows, and the content hash of a resend. */
+export type StoredReportHead = Pick<ReportRow, 'id' | 'receiptCode' | 'status' | 'createdAt' | 'contentHash'>;
+
 /**
- * Insert new reports (one statement per batch) and return them as stored: every value is
- * known here (the writer sets the timestamps), so nothing is read back.
+ * Everything a report batch writes, as ONE statement (audit_log, report_events and outbox as
+ * data-modifying `WITH` queries around the reports insert): atomic without BEGIN/COMMIT and a
+ * single round trip. A clash on a report id fails the whole statement (nothing written).
  */
-export async function insertReportRows(ex: Executor, rows: NewReportRow[]): Promise<ReportRow[]> {
-  if (rows.length === 0) return [];
-  await insertByUnnest(ex, reports, rows);
-  return rows.map((row) => {
-    const stored: Record<string, unknown> = {};
-    for (const key of Object.keys(REPORT_COLUMNS)) stored[key] = (row as Record<string, unknown>)[key] ?? null;
-    stored.version = row.version ?? 1;
-    stored.possibleDuplicateOf = row.possibleDuplicateOf ?? [];
-    stored.confidential = row.confidential ?? false;
-    return stored as ReportRow;
-  });
+export async function insertReportBatch(
+  ex: Executor,
+  batch: { reports: NewReportRow[]; events: NewReportEventRow[]; audit: (typeof auditLog.$inferInsert)[]; outbox: NewOutboxRow[] },
+): Promise<void> {
+  await insertAllByUnnest(ex, [
+    { table: auditLog, rows: batch.audit },
+    { table: reportEvents, rows: batch.events },
+    { table: outbox, rows: batch.outbox },
+    { table: reports, rows: batch.reports },
+  ]);
 }
 
 export async function insertReportEvents(ex: Executor, rows: NewReportEventRow[]): Promise<void> {
@@ -53,35 +56,52 @@ export async function insertOutbox(ex: Executor, rows: NewOutboxRow[]): Promise<
   await insertByUnnest(ex, outbox, rows);
 }
 
-/** Recent reports that could describe the same event: same regencies and categories, within the time window. */
-export async function findDuplicateCandidates(
+/** A recent report that could describe the same event as one being written. */
+export type DuplicateCandidate = Pick<ReportRow, 'id' | 'regionCode' | 'regencyCode' | 'category' | 'occurredAt' | 'lat' | 'lon' | 'status'>;
+
+/**
+ * The write path's one read per batch: the reports already stored under these ids (a resend),
+ * and the recent reports that could describe the same events — same regencies and categories,
+ * within the time window, not rejected, newest first and bounded (the closest events in time
+ * are the likeliest duplicates).
+ */
+export async function findStoredAndCandidates(
   ex: Executor,
-  filter: { regencyCodes: string[]; categories: string[]; from: Date; to: Date },
-): Promise<Pick<ReportRow, 'id' | 'regionCode' | 'regencyCode' | 'category' | 'occurredAt' | 'lat' | 'lon' | 'status'>[]> {
-  if (filter.regencyCodes.length === 0 || filter.categories.length === 0) return [];
-  return ex
-    .select({
-      id: reports.id,
-      regionCode: reports.regionCode,
-      regencyCode: reports.regencyCode,
-      category: reports.category,
-      occurredAt: reports.occurredAt,
-      lat: reports.lat,
-      lon: reports.lon,
-      status: reports.status,
-    })
-    .from(reports)
-    .where(
-      and(
-        sql`${reports.regencyCode} = ANY(${toTextArray(filter.regencyCodes)})`,
-        sql`${reports.category} = ANY(${toTextArray(filter.categories)})`,
-        sql`${reports.occurredAt} BETWEEN ${filter.from} AND ${filter.to}`,
-        sql`${reports.status} <> 'rejected'`,
-      ),
-    )
-    // bounded and newest first: the closest events in time are the likeliest duplicates
-    .orderBy(sql`${reports.occurredAt} DESC`)
-    .limit(300);
+  ids: string[],
+  window: { regencyCodes: string[]; categories: string[]; from: Date; to: Date } | null,
+): Promise<{ stored: StoredReportHead[]; candidates: DuplicateCandidate[] }> {
+  const storedSql = sql`SELECT 's' AS k, id, receipt_code, status, created_at, content_hash, NULL::text AS region_code, NULL::text AS regency_code,
+      NULL::text AS category, NULL::timestamptz AS occurred_at, NULL::double precision AS lat, NULL::double precision AS lon
+    FROM reports WHERE id = ANY(${sql.param(ids)}::uuid[])`;
+  const query =
+    window && window.regencyCodes.length > 0 && window.categories.length > 0
+      ? sql`${storedSql} UNION ALL (SELECT 'c', id, NULL, status, NULL, NULL, region_code, regency_code, category, occurred_at, lat, lon FROM reports
+          WHERE regency_code = ANY(${toTextArray(window.regencyCodes)}) AND category = ANY(${toTextArray(window.categories)})
+            AND occurred_at BETWEEN ${window.from.toISOString()}::timestamptz AND ${window.to.toISOString()}::timestamptz AND status <> 'rejected'
+          ORDER BY occurred_at DESC LIMIT 300)`
+      : storedSql;
+  const rows = await selectRows<Record<string, unknown>>(ex, query);
+  const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const stored: StoredReportHead[] = [];
+  const candidates: DuplicateCandidate[] = [];
+  for (const r of rows) {
+    if (r.k === 's') {
+      stored.push({ id: String(r.id), receiptCode: (r.receipt_code as string | null) ?? null, status: String(r.status), createdAt: date(r.created_at), contentHash: String(r.content_hash) });
+    } else {
+      candidates.push({
+        id: String(r.id),
+        regionCode: String(r.region_code),
+        regencyCode: String(r.regency_code),
+        category: (r.category as string | null) ?? null,
+        occurredAt: date(r.occurred_at),
+        lat: num(r.lat),
+        lon: num(r.lon),
+        status: String(r.status),
+      });
+    }
+  }
+  return { stored, candidates };
 }
 
 /** Apply a change only when the version still matches; null when someone changed it meanwhile. */
