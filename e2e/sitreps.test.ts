@@ -132,7 +132,7 @@ describe('daily situation report (lapsitharian)', () => {
     await page.getByRole('button', { name: 'Simpan sebagai versi baru' }).click();
     await page.getByText('Tersimpan sebagai versi 2; berlaku sekarang.').waitFor();
     await expect.poll(() => page.getByTestId('config-history').innerText()).toContain('1.verifyMinutes: 4320 → 1440');
-    expect(await page.getByRole('heading', { name: 'Taksonomi laporan (baca saja)' }).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Taksonomi laporan', exact: true }).count()).toBe(1);
     await expectNoSeriousAxeViolations(page);
     await screenshot(page, 'config');
     await context.close();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_SLA, ZSlaConfig, type TSlaConfig } from './escalation.js';
 import { ZIndexConfig } from './vulnerability.js';
+import { selectVersionInForce } from './config-versions.js';
 
 /*
  * Administration of configuration: service-level times per severity (versioned), the index
@@ -47,11 +48,7 @@ export const DEFAULT_SLA_VERSION: TSlaVersion = {
 
 /** The SLA version in force at `atMs`: the latest effective one, the higher version winning a tie. */
 export function selectSlaVersion(versions: readonly TSlaVersion[], atMs: number): TSlaVersion {
-  let chosen = DEFAULT_SLA_VERSION;
-  for (const v of [...versions].sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom) || a.version - b.version)) {
-    if (Date.parse(v.effectiveFrom) <= atMs) chosen = v;
-  }
-  return chosen;
+  return selectVersionInForce(versions, atMs, DEFAULT_SLA_VERSION);
 }
 
 /** The index configuration versions and the one in force now. */

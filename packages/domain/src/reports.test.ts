@@ -20,6 +20,7 @@ import {
   type TReportAction,
   type TReportStatus,
 } from './reports.js';
+import { DEFAULT_TAXONOMY_CONFIG } from './taxonomy-config.js';
 
 /**
  * The expected state machine, written out by hand so the test does not derive it from the code.
@@ -100,7 +101,7 @@ function messagesOf(result: { success: boolean; error?: { issues: { message: str
 }
 
 describe('ZReportCreate', () => {
-  const schema = reportCreateSchema(clock);
+  const schema = reportCreateSchema(clock, DEFAULT_TAXONOMY_CONFIG);
 
   it('accepts a valid report and defaults confidential to false', () => {
     const parsed = schema.parse(valid);
@@ -123,6 +124,21 @@ describe('ZReportCreate', () => {
     expect(schema.safeParse({ ...valid, extra: 1 }).success).toBe(false);
     expect(messagesOf(schema.safeParse({ ...valid, category: 'pencurian' }))).toContain('category.unknown');
     expect(messagesOf(schema.safeParse({ ...valid, subcategory: 'rusak' }))).toEqual(['subcategory.mismatch']);
+  });
+
+  it('judges category and subcategory against the taxonomy it is given: added ones pass, retired ones do not', () => {
+    const config = structuredClone(DEFAULT_TAXONOMY_CONFIG);
+    const money = config.categories.find((c) => c.code === 'politik_uang')!;
+    money.subcategories.push({ code: 'voucher_digital', label: { id: 'Voucher digital', en: 'Digital voucher' }, retired: false });
+    money.subcategories.find((s) => s.code === 'barang')!.retired = true;
+    config.categories.find((c) => c.code === 'hoaks')!.retired = true;
+    const withConfig = reportCreateSchema(clock, config);
+    expect(withConfig.safeParse({ ...valid, subcategory: 'voucher_digital' }).success).toBe(true);
+    expect(messagesOf(schema.safeParse({ ...valid, subcategory: 'voucher_digital' }))).toEqual(['subcategory.mismatch']);
+    expect(messagesOf(withConfig.safeParse({ ...valid, subcategory: 'barang' }))).toEqual(['subcategory.retired']);
+    expect(messagesOf(withConfig.safeParse({ ...valid, category: 'hoaks', subcategory: undefined }))).toEqual(['category.retired']);
+    // the route schema (no taxonomy) leaves membership to the server's taxonomy in force
+    expect(reportCreateSchema(clock).safeParse({ ...valid, subcategory: 'voucher_digital' }).success).toBe(true);
   });
 
   it('checks severity, village code, lengths, coordinates and tps id', () => {

@@ -7,12 +7,10 @@ import {
   SEVERITIES,
   SEVERITY_LABELS,
   ZSeverity,
-  ZTaxonomy,
   bawasluDeadline,
-  buildTaxonomy,
   defaultHandlerOf,
-  isSubcategoryOf,
 } from './taxonomy.js';
+import { DEFAULT_TAXONOMY_CONFIG, ZTaxonomy, buildTaxonomy, intakeIssue } from './taxonomy-config.js';
 
 const pillarCodes = new Set(DEFAULT_PILLARS.map((p) => p.code));
 
@@ -46,8 +44,8 @@ describe('taxonomy', () => {
   it('names the subcategories the issue lists', () => {
     expect(CATEGORIES.konflik_sosial.subcategories.map((s) => s.code)).toEqual(['komunal', 'horizontal', 'antarkelompok', 'bentrok_pendukung']);
     expect(CATEGORIES.logistik.subcategories.map((s) => s.code)).toEqual(['rusak', 'kurang', 'tertukar', 'terlambat']);
-    expect(isSubcategoryOf('politik_uang', 'barang')).toBe(true);
-    expect(isSubcategoryOf('politik_uang', 'rusak')).toBe(false);
+    expect(intakeIssue(DEFAULT_TAXONOMY_CONFIG, 'politik_uang', 'barang')).toBeNull();
+    expect(intakeIssue(DEFAULT_TAXONOMY_CONFIG, 'politik_uang', 'rusak')).toEqual({ path: ['subcategory'], message: 'subcategory.mismatch' });
   });
 
   it('marks election violations and computes the 7-day Bawaslu window', () => {
@@ -73,6 +71,8 @@ describe('taxonomy', () => {
   it('builds the GET /api/taxonomy response', () => {
     const t = ZTaxonomy.parse(buildTaxonomy());
     expect(t.categories).toHaveLength(17);
+    expect(t.version).toBe(1);
+    expect(t.categories.every((c) => !c.retired && c.subcategories.every((s) => !s.retired))).toBe(true);
     expect(t.severities.map((s) => s.level)).toEqual([1, 2, 3, 4]);
     expect(t.sources.map((s) => s.code)).toContain('inbound_message');
     expect(t.bawasluReportingWindowDays).toBe(7);

@@ -280,11 +280,6 @@ export const CATEGORIES: Readonly<Record<TCategoryCode, CategoryDef>> = {
   },
 };
 
-/** True when the subcategory code belongs to the category. */
-export function isSubcategoryOf(category: TCategoryCode, subcategory: string): boolean {
-  return CATEGORIES[category].subcategories.some((s) => s.code === subcategory);
-}
-
 /** Days a citizen has to report an election violation to Bawaslu, counted from discovery. */
 export const BAWASLU_REPORTING_WINDOW_DAYS = 7;
 
@@ -350,46 +345,11 @@ export const REPORT_SOURCE_LABELS: Readonly<Record<TReportSource, TLabel>> = {
   inbound_message: { id: 'Pesan masuk (WhatsApp/SMS)', en: 'Inbound message (WhatsApp/SMS)' },
 };
 
-/** GET /api/taxonomy: everything a form needs to offer categories, severities and sources. */
-export const ZTaxonomy = z.object({
-  categories: z.array(
-    z.object({
-      code: ZCategoryCode,
-      label: ZLabel,
-      defaultHandler: z.string(),
-      handlers: z.array(z.string()),
-      isElectionViolation: z.boolean(),
-      subcategories: z.array(z.object({ code: z.string(), label: ZLabel })),
-    }),
-  ),
-  severities: z.array(z.object({ level: z.number().int(), label: ZLabel, meaning: ZLabel })),
-  sources: z.array(z.object({ code: ZReportSource, label: ZLabel })),
-  bawasluReportingWindowDays: z.number().int(),
-});
-/** GET /api/taxonomy response. */
-export type TTaxonomy = z.infer<typeof ZTaxonomy>;
-
-/** The default taxonomy as GET /api/taxonomy presents it. */
-export function buildTaxonomy(): TTaxonomy {
-  return {
-    categories: CATEGORY_CODES.map((code) => {
-      const c = CATEGORIES[code];
-      return {
-        code,
-        label: c.label,
-        defaultHandler: c.defaultHandler,
-        handlers: [...c.handlers],
-        isElectionViolation: c.isElectionViolation,
-        subcategories: c.subcategories.map((s) => ({ code: s.code, label: s.label })),
-      };
-    }),
-    severities: SEVERITIES.map((level) => ({ level, ...SEVERITY_LABELS[level] })),
-    sources: REPORT_SOURCES.map((code) => ({ code, label: REPORT_SOURCE_LABELS[code] })),
-    bawasluReportingWindowDays: BAWASLU_REPORTING_WINDOW_DAYS,
-  };
-}
-
-/** The organisation a new report of this category is assigned to by default (pillar/agency code). */
+/**
+ * The organisation a report of this category is assigned to by default in the BUILT-IN taxonomy
+ * (version 1). An administrator may change it: the server uses the taxonomy in force
+ * (`defaultHandlerIn`, taxonomy-config.ts); this is for the demo seed and tests.
+ */
 export function defaultHandlerOf(category: TCategoryCode): string {
   return CATEGORIES[category].defaultHandler;
 }

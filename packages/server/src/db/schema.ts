@@ -694,6 +694,13 @@ export const sitrepTemplates = pgTable('sitrep_templates', {
  */
 export const slaConfigs = pgTable('sla_configs', configVersionColumns());
 
+/**
+ * Versions of the report taxonomy (ZTaxonomyConfig: labels, default handler, offered or retired,
+ * subcategories), append-only: a change is a new version in force from `effective_from`, and no
+ * version removes a subcategory an earlier one had. With no row the built-in taxonomy (version 1) applies.
+ */
+export const taxonomyConfigs = pgTable('taxonomy_configs', configVersionColumns());
+
 // ───────────────────────────── Map (issue #4) ─────────────────────────────
 
 /**

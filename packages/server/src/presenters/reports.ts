@@ -1,9 +1,10 @@
 import {
-  CATEGORIES,
   REPORT_STATUS_LABELS,
   allowedActionsFor,
   bawasluDeadline,
   can,
+  categoryLabelIn,
+  DEFAULT_TAXONOMY_CONFIG,
   isInScope,
   regionCodeAtLevel,
   type TCategoryCode,
@@ -13,6 +14,7 @@ import {
   type TReportEvent,
   type TReportSource,
   type TReportStatus,
+  type TTaxonomyConfig,
 } from '@sinergi/domain';
 import type { ReportEventRow, ReportRow } from '../db/repositories/reports.js';
 import type { RegionStore } from '../regions/region-store.js';
@@ -27,6 +29,8 @@ export interface ReportPresentContext {
   orgNames: Map<string, string>;
   /** Show the reporter of a confidential report (single-report view by an identity-permitted desk; the view is logged). */
   revealIdentity?: boolean;
+  /** The taxonomy in force, for the category's label (an administrator may relabel it); the built-in one when absent. */
+  taxonomy?: TTaxonomyConfig;
 }
 
 /** Whether the actor may see who filed this report. */
@@ -50,7 +54,7 @@ export function presentReport(row: ReportRow, ctx: ReportPresentContext): TRepor
   return {
     id: row.id,
     category,
-    ...(category ? { categoryLabel: CATEGORIES[category].label } : {}),
+    ...(category ? { categoryLabel: categoryLabelIn(ctx.taxonomy ?? DEFAULT_TAXONOMY_CONFIG, category) } : {}),
     subcategory: row.subcategory,
     severity: row.severity,
     regionCode: row.regionCode,

@@ -1,11 +1,24 @@
-import { ZConfigHistory, ZErrorResponse, ZIndexConfig, ZIndexConfigCreate, ZIndexConfigList, ZSlaConfigCreate, ZSlaConfigList, ZSlaVersion } from '@sinergi/domain';
+import {
+  ZConfigHistory,
+  ZErrorResponse,
+  ZIndexConfig,
+  ZIndexConfigCreate,
+  ZIndexConfigList,
+  ZSlaConfigCreate,
+  ZSlaConfigList,
+  ZSlaVersion,
+  ZTaxonomyConfigCreate,
+  ZTaxonomyConfigList,
+  ZTaxonomyVersion,
+} from '@sinergi/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { contextOf } from '../plugins/auth.js';
 import { addIndexConfig, addSlaConfigVersion, configHistory, listIndexConfigs, listSlaConfigs } from '../services/config.service.js';
+import { addTaxonomyConfigVersion, listTaxonomyConfigs } from '../services/taxonomy.service.js';
 
 const errors = { 400: ZErrorResponse, 403: ZErrorResponse, 404: ZErrorResponse, 409: ZErrorResponse };
 
-/** Run-time configuration: index weights and thresholds, service-level times, and the change history. */
+/** Run-time configuration: index weights and thresholds, service-level times, the report taxonomy, and the change history. */
 export const configRoutes: FastifyPluginAsyncZod = async (app) => {
   const deps = () => ({ handle: app.deps.handle });
 
@@ -35,6 +48,33 @@ export const configRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['config'], summary: 'Add a service-level version, in force from effectiveFrom (default now); the escalation job uses it (config.manage; recorded old → new)', body: ZSlaConfigCreate, response: { 201: ZSlaVersion, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await addSlaConfigVersion(deps(), contextOf(request), request.body)),
+  );
+
+  app.get(
+    '/api/config/taxonomy',
+    {
+      schema: {
+        tags: ['config'],
+        summary: 'Report taxonomy versions (labels, default handler, offered or retired, subcategories) and the one in force; version 1 is the built-in taxonomy',
+        response: { 200: ZTaxonomyConfigList, ...errors },
+      },
+    },
+    async (request) => listTaxonomyConfigs(deps(), contextOf(request)),
+  );
+
+  app.post(
+    '/api/config/taxonomy',
+    {
+      schema: {
+        tags: ['config'],
+        summary:
+          'Add a taxonomy version in force from effectiveFrom (default now). Category codes are fixed; subcategories are added or retired, never removed. ' +
+          'baseVersion must be the newest version (else 409). config.manage; recorded old → new',
+        body: ZTaxonomyConfigCreate,
+        response: { 201: ZTaxonomyVersion, ...errors },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await addTaxonomyConfigVersion(deps(), contextOf(request), request.body)),
   );
 
   app.get(

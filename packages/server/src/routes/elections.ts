@@ -7,7 +7,6 @@ import {
   ZRegionCode,
   ZStageAt,
   ZTaxonomy,
-  buildTaxonomy,
   daysToVoting,
 } from '@sinergi/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -15,17 +14,23 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { contextOf } from '../plugins/auth.js';
 import { createElection, getElection, listElections, updateElection } from '../services/elections.service.js';
+import { presentTaxonomyInForce } from '../services/taxonomy.service.js';
 
 const errors = { 400: ZErrorResponse, 403: ZErrorResponse, 404: ZErrorResponse, 409: ZErrorResponse };
 
 export const electionRoutes: FastifyPluginAsyncZod = async (app) => {
   const deps = () => ({ handle: app.deps.handle, regions: app.deps.regions, elections: app.deps.elections });
-  const taxonomy = buildTaxonomy();
-
   app.get(
     '/api/taxonomy',
-    { config: { public: true }, schema: { tags: ['reports'], summary: 'Report categories (codes, labels id/en, default handler), severities, sources', response: { 200: ZTaxonomy } } },
-    async () => taxonomy,
+    {
+      config: { public: true },
+      schema: {
+        tags: ['reports'],
+        summary: 'The report taxonomy in force (its version): categories (codes, labels id/en, default handler), subcategories, severities, sources. Retired items stay listed, marked, so old reports keep their labels; forms offer only the others',
+        response: { 200: ZTaxonomy },
+      },
+    },
+    async () => presentTaxonomyInForce(app.deps.handle, app.deps.now()),
   );
 
   app.get(

@@ -30,6 +30,7 @@ import {
   updateSitrepSection,
   type SitrepDeps,
 } from '../services/sitreps.service.js';
+import { taxonomyInForce } from '../services/taxonomy.service.js';
 
 const errors = { 400: ZErrorResponse, 403: ZErrorResponse, 404: ZErrorResponse, 409: ZErrorResponse };
 const ZId = z.object({ id: z.uuid() });
@@ -80,7 +81,7 @@ export const sitrepRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const sitrep = await getSitrep(deps(), contextOf(request), request.params.id);
-      const pdf = await renderSitrepPdf(sitrep);
+      const pdf = await renderSitrepPdf(sitrep, (await taxonomyInForce(app.deps.handle, app.deps.now())).config);
       const name = `lapsitharian-${sitrep.regionCode}-${sitrep.date}${sitrep.revision > 1 ? `-rev${sitrep.revision}` : ''}.pdf`;
       return reply
         .header('content-type', 'application/pdf')

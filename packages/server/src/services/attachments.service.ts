@@ -22,6 +22,7 @@ import { presentReport } from '../presenters/reports.js';
 import { AttachmentMissingError, type AttachmentStore } from '../storage/attachment-store.js';
 import type { RequestContext } from './context.js';
 import type { ReportsDeps } from './reports.service.js';
+import { taxonomyInForce } from './taxonomy.service.js';
 
 export interface AttachmentsDeps extends ReportsDeps {
   store: AttachmentStore;
@@ -274,7 +275,7 @@ export async function addAttachment(
     const orgNames = await findOrganisationNames(deps.handle.db, row.assignedOrgId ? [row.assignedOrgId] : []);
     return {
       attachment: presentAttachment(result.attachment),
-      report: presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames }),
+      report: presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames, taxonomy: (await taxonomyInForce(deps.handle, ctx.now)).config }),
       exif: found ? { found, applied } : null,
     };
   } catch (error) {

@@ -21,7 +21,8 @@ import { addIndexConfigVersion, loadIndexConfigs } from './risk.service.js';
 
 /*
  * Configuration an administrator changes at run time: service-level times (versioned here),
- * the vulnerability index (versioned in risk.service.ts), and the record of every change.
+ * the vulnerability index (versioned in risk.service.ts), the report taxonomy (versioned in
+ * taxonomy.service.ts), and the record of every change.
  */
 
 function requireConfig(ctx: RequestContext): void {
@@ -86,7 +87,7 @@ export async function addIndexConfig(deps: { handle: DbHandle }, ctx: RequestCon
   return addIndexConfigVersion(deps, ctx, input);
 }
 
-const CONFIG_ENTITIES = ['sla_config', 'risk_index_config', 'sitrep_template'];
+const CONFIG_ENTITIES = ['sla_config', 'risk_index_config', 'taxonomy_config', 'sitrep_template'];
 
 /** The recorded configuration changes, newest first: who, when, old → new. */
 export async function configHistory(deps: { handle: DbHandle }, ctx: RequestContext, limit = 100): Promise<TConfigChange[]> {

@@ -38,6 +38,7 @@ import { presentIncident } from '../presenters/incidents.js';
 import { presentReport } from '../presenters/reports.js';
 import type { RequestContext } from './context.js';
 import { applyReportAction, type ReportsDeps } from './reports.service.js';
+import { taxonomyInForce } from './taxonomy.service.js';
 
 /** Incidents use the report dependencies: they are made of reports. */
 export type IncidentsDeps = ReportsDeps;
@@ -135,9 +136,10 @@ function takenError(taken: { reportId: string; incidentId: string | null }[]): A
 async function detailOf(deps: IncidentsDeps, ctx: RequestContext, row: IncidentRow, lang: TLang, ex: Tx | IncidentsDeps['handle']['db'] = deps.handle.db): Promise<TIncidentDetail> {
   const members = await findIncidentReports(ex, row);
   const orgNames = await findOrganisationNames(ex, [...new Set(members.map((m) => m.assignedOrgId).filter((x): x is string => !!x))]);
+  const { config: taxonomy } = await taxonomyInForce(deps.handle, ctx.now);
   return {
     ...presentIncident(row, members),
-    reports: members.map((m) => presentReport(m, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames })),
+    reports: members.map((m) => presentReport(m, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames, taxonomy })),
   };
 }
 

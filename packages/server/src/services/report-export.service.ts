@@ -8,6 +8,7 @@ import { findOrganisationNames } from '../db/repositories/reports.js';
 import { presentReport } from '../presenters/reports.js';
 import type { RequestContext } from './context.js';
 import { iterateReports, toReportFilter, type ReportsDeps } from './reports.service.js';
+import { taxonomyInForce } from './taxonomy.service.js';
 
 /** The streamed formats of the report list. */
 export type TExportFormat = 'csv' | 'xlsx' | 'geojson';
@@ -65,10 +66,11 @@ export function exportFilename(ctx: RequestContext, query: TReportListQuery, for
 
 /** Presented reports of the whole filtered set, page by page (1000 rows at a time), never more in memory. */
 async function* presentedPages(deps: ReportsDeps, ctx: RequestContext, query: TReportListQuery, lang: TLang): AsyncGenerator<TReport[]> {
+  const { config: taxonomy } = await taxonomyInForce(deps.handle, ctx.now);
   for await (const rows of iterateReports(deps, ctx, query)) {
     const orgNames = await findOrganisationNames(deps.handle.db, [...new Set(rows.map((r) => r.assignedOrgId).filter((x): x is string => !!x))]);
     // presentReport hides a confidential reporter exactly as the list does
-    yield rows.map((row) => presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames }));
+    yield rows.map((row) => presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames, taxonomy }));
   }
 }
 

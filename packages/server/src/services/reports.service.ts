@@ -5,7 +5,8 @@ import {
   NATIONAL_SCOPE,
   can,
   decodeCursor,
-  defaultHandlerOf,
+  defaultHandlerIn,
+  intakeIssue,
   dueEscalation,
   encodeCursor,
   formatReceiptCode,
@@ -31,6 +32,7 @@ import {
   type TReportStatus,
   type TSeverity,
   type TSlaConfig,
+  type TTaxonomyConfig,
 } from '@sinergi/domain';
 import type { DbHandle, Executor, Tx } from '../db/client.js';
 import { auditRows, insertAudit, type AuditEntry } from '../db/repositories/audit.js';
@@ -60,6 +62,7 @@ import type { Actor, RequestContext } from './context.js';
 import type { ElectionStore } from './elections.service.js';
 import { GroupCommitter } from './report-writer.js';
 import { slaInForce } from './config.service.js';
+import { checkIntake, taxonomyInForce } from './taxonomy.service.js';
 
 export interface ReportsDeps {
   handle: DbHandle;
@@ -310,6 +313,19 @@ function receiptOf(result: WriteResult): TReportReceipt {
 }
 
 /**
+ * A new report's category and subcategory must be offered by the taxonomy in force when it
+ * arrives (an administrator adds and retires subcategories at run time): else a 400 naming the
+ * field. A resend of a report already stored is let through, so the writer answers it as before
+ * (the stored receipt, or 409 for different content) even if its subcategory was retired since.
+ */
+async function checkNewReportTaxonomy(deps: ReportsDeps, at: Date, input: { id: string; category: TCategoryCode; subcategory?: string | undefined }): Promise<void> {
+  const { config } = await taxonomyInForce(deps.handle, at);
+  if (!intakeIssue(config, input.category, input.subcategory)) return;
+  if (await findReportById(deps.handle.db, input.id)) return;
+  checkIntake(config, input.category, input.subcategory);
+}
+
+/**
  * A field officer or a desk files a report. Idempotent on the client's UUID: the same content
  * again answers with the stored report (duplicate: true), different content is a 409.
  */
@@ -320,6 +336,7 @@ export async function createReport(deps: ReportsDeps, ctx: RequestContext, input
     throw new AppError('out_of_scope', `village ${input.regionCode} outside scope`, { fields: [{ path: 'regionCode', message: 'region.out_of_scope' }] });
   }
   checkTps(input.tpsId);
+  await checkNewReportTaxonomy(deps, ctx.now, input);
   const source: TReportSource = input.source ?? (ctx.actor.role === 'field_officer' ? 'field_officer' : 'desk');
   if (source === 'public' || source === 'inbound_message') {
     throw new AppError('validation', 'source reserved', { fields: [{ path: 'source', message: 'source.reserved' }] });
@@ -336,6 +353,7 @@ export async function createPublicReport(
 ): Promise<TReportReceipt> {
   checkVillage(deps.regions, input.regionCode);
   checkTps(input.tpsId);
+  await checkNewReportTaxonomy(deps, meta.now, input);
   const prepared = prepare(
     deps,
     { ...input, source: 'public', status: 'new', reporter: null, confidential: true, publicContact: input.contact ?? null },
@@ -387,7 +405,8 @@ export async function getReport(deps: ReportsDeps, ctx: RequestContext, id: stri
       ip: ctx.ip,
     });
   }
-  const report = presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames: await orgNamesFor(deps, [row]), revealIdentity: reveal });
+  const { config: taxonomy } = await taxonomyInForce(deps.handle, ctx.now);
+  const report = presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames: await orgNamesFor(deps, [row]), revealIdentity: reveal, taxonomy });
   const events = await findReportEvents(deps.handle.db, row);
   const hideActors = row.confidential && !can(ctx.actor.role, 'reports.identity');
   return {
@@ -446,9 +465,10 @@ export async function listReports(
   const rows = await findReports(deps.handle.db, { ...filter, before, limit: query.limit + 1 });
   const page = rows.slice(0, query.limit);
   const orgNames = await orgNamesFor(deps, page);
+  const { config: taxonomy } = await taxonomyInForce(deps.handle, ctx.now);
   const last = page.at(-1);
   return {
-    items: page.map((row) => presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames })),
+    items: page.map((row) => presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames, taxonomy })),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.createdAt.getTime(), last.id]) : null,
   };
 }
@@ -467,9 +487,9 @@ export async function* iterateReports(deps: ReportsDeps, ctx: RequestContext, qu
   }
 }
 
-function conflictWith(row: ReportRow | null, deps: ReportsDeps, ctx: RequestContext, lang: TLang, orgNames: Map<string, string>): AppError {
+function conflictWith(row: ReportRow | null, deps: ReportsDeps, ctx: RequestContext, lang: TLang, orgNames: Map<string, string>, taxonomy: TTaxonomyConfig): AppError {
   return new AppError('conflict', `report changed meanwhile`, {
-    details: { current: row ? presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames }) : null },
+    details: { current: row ? presentReport(row, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames, taxonomy }) : null },
   });
 }
 
@@ -512,6 +532,8 @@ export async function applyReportAction<A extends TReportAction>(
       checkVillage(deps.regions, s.regionCode);
       if (!isInScope(s.regionCode, ctx.actor.scopes)) throw new AppError('out_of_scope', 'village', { fields: [{ path: 'regionCode', message: 'region.out_of_scope' }] });
       checkTps(s.tpsId);
+      // a structured draft becomes a new report: it may carry only what the taxonomy in force offers
+      checkIntake((await taxonomyInForce(deps.handle, now)).config, s.category, s.subcategory);
       const occurredAt = s.occurredAt ? new Date(s.occurredAt) : row.occurredAt;
       const stage = deps.elections.stageAt(occurredAt, s.regionCode);
       Object.assign(patch, {
@@ -560,7 +582,8 @@ export async function applyReportAction<A extends TReportAction>(
       if (!org) throw new AppError('validation', `no desk for ${pillar}`, { fields: [{ path: 'orgCode', message: 'org.unknown' }] });
       patch.assignedOrgId = org.id;
       details.org = { code: org.id, name: org.name };
-      details.defaultHandler = row.category ? defaultHandlerOf(row.category as TCategoryCode) : null;
+      // the category's default handler in the taxonomy in force (an administrator may change it)
+      details.defaultHandler = row.category ? defaultHandlerIn((await taxonomyInForce(deps.handle, now)).config, row.category as TCategoryCode) : null;
       comment = (b.comment as string | undefined) ?? null;
       topic = 'report.assigned';
       recipients = [`org:${org.id}`];
@@ -603,7 +626,7 @@ export async function applyReportAction<A extends TReportAction>(
       next = await updateReportVersioned(tx, row, (b.version as number) ?? row.version, patch);
       if (!next) {
         const current = await findReportById(tx, row.id);
-        throw conflictWith(current, deps, ctx, lang, await orgNamesFor(deps, current ? [current] : []));
+        throw conflictWith(current, deps, ctx, lang, await orgNamesFor(deps, current ? [current] : []), (await taxonomyInForce(deps.handle, now)).config);
       }
     }
     await insertReportEvents(tx, [
@@ -627,7 +650,7 @@ export async function applyReportAction<A extends TReportAction>(
     }
     return next;
   });
-  return presentReport(updated, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames: await orgNamesFor(deps, [updated]) });
+  return presentReport(updated, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames: await orgNamesFor(deps, [updated]), taxonomy: (await taxonomyInForce(deps.handle, now)).config });
 }
 
 /**

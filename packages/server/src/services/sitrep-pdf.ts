@@ -1,6 +1,19 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { CATEGORIES, ESCALATION_LEVEL_LABELS, REPORT_STATUS_LABELS, SEVERITY_LABELS, type TCategoryCode, type TEscalationLevel, type TReportStatus, type TSeverity, type TSitrep } from '@sinergi/domain';
+import {
+  CATEGORIES,
+  DEFAULT_TAXONOMY_CONFIG,
+  ESCALATION_LEVEL_LABELS,
+  REPORT_STATUS_LABELS,
+  SEVERITY_LABELS,
+  categoryLabelIn,
+  type TCategoryCode,
+  type TEscalationLevel,
+  type TReportStatus,
+  type TSeverity,
+  type TSitrep,
+  type TTaxonomyConfig,
+} from '@sinergi/domain';
 
 /*
  * The situation report as a PDF, built on the server with pdfmake (pure JavaScript, no browser):
@@ -61,8 +74,8 @@ function regionTitle(s: Pick<TSitrep, 'level' | 'regionName'>): string {
   return `${LEVEL_NAMES[s.level] ?? ''} ${s.regionName}`.trim();
 }
 
-function categoryLabel(code: string): string {
-  return code in CATEGORIES ? CATEGORIES[code as TCategoryCode].label.id : code === 'draft' ? 'Belum dikategorikan (draf)' : code;
+function categoryLabel(code: string, taxonomy: TTaxonomyConfig): string {
+  return code in CATEGORIES ? categoryLabelIn(taxonomy, code as TCategoryCode).id : code === 'draft' ? 'Belum dikategorikan (draf)' : code;
 }
 
 function table(headers: string[], rows: (string | number)[][], widths: (string | number)[]) {
@@ -79,8 +92,8 @@ function table(headers: string[], rows: (string | number)[][], widths: (string |
 
 const empty = (text: string) => ({ text, italics: true, color: '#555', margin: [0, 0, 0, 10] });
 
-/** Render a situation report (as the API presents it) to PDF bytes. */
-export async function renderSitrepPdf(s: TSitrep): Promise<Buffer> {
+/** Render a situation report (as the API presents it) to PDF bytes; categories named as `taxonomy` (the one in force) labels them. */
+export async function renderSitrepPdf(s: TSitrep, taxonomy: TTaxonomyConfig = DEFAULT_TAXONOMY_CONFIG): Promise<Buffer> {
   const n = s.numbers;
   const zone = s.timeZone;
   const statusText = s.status === 'released' ? 'DIRILIS' : s.status === 'approved' ? 'DISETUJUI — BELUM DIRILIS' : 'DRAF — BELUM DISETUJUI';
@@ -114,7 +127,7 @@ export async function renderSitrepPdf(s: TSitrep): Promise<Buffer> {
     ),
   );
   content.push({ text: 'Laporan masuk menurut kategori', style: 'h3' });
-  content.push(n.byCategory.length ? table(['Kategori', 'Jumlah'], n.byCategory.map((c) => [categoryLabel(c.category), c.count]), ['*', 80]) : empty('Tidak ada laporan masuk.'));
+  content.push(n.byCategory.length ? table(['Kategori', 'Jumlah'], n.byCategory.map((c) => [categoryLabel(c.category, taxonomy), c.count]), ['*', 80]) : empty('Tidak ada laporan masuk.'));
   content.push({
     columns: [
       [{ text: 'Menurut tingkat keparahan', style: 'h3' }, n.bySeverity.length ? table(['Keparahan', 'Jumlah'], n.bySeverity.map((r) => [`${r.severity} – ${SEVERITY_LABELS[r.severity as TSeverity]?.label.id ?? ''}`, r.count]), ['*', 50]) : empty('–')],
@@ -135,7 +148,7 @@ export async function renderSitrepPdf(s: TSitrep): Promise<Buffer> {
     n.escalations.length
       ? table(
           ['Laporan', 'Wilayah', 'Kep.', 'Tingkat', 'Status'],
-          n.escalations.map((e) => [`${e.title}${e.category ? ` (${categoryLabel(e.category)})` : ''}`, e.regionName, String(e.severity), ESCALATION_LEVEL_LABELS[e.escalationLevel as TEscalationLevel]?.label.id ?? e.escalationLevel, REPORT_STATUS_LABELS[e.status as TReportStatus]?.id ?? e.status]),
+          n.escalations.map((e) => [`${e.title}${e.category ? ` (${categoryLabel(e.category, taxonomy)})` : ''}`, e.regionName, String(e.severity), ESCALATION_LEVEL_LABELS[e.escalationLevel as TEscalationLevel]?.label.id ?? e.escalationLevel, REPORT_STATUS_LABELS[e.status as TReportStatus]?.id ?? e.status]),
           ['*', 80, 28, 60, 60],
         )
       : empty('Tidak ada eskalasi terbuka pada tingkat ini.'),

@@ -1,4 +1,4 @@
-import type { TConfigChange, TIndexConfig, TIndexConfigList, TSitrep, TSitrepSectionDef, TSitrepSummary, TSitrepTemplate, TSlaConfig, TSlaConfigList, TSlaVersion } from '@sinergi/domain';
+import type { TConfigChange, TIndexConfig, TIndexConfigList, TSitrep, TSitrepSectionDef, TSitrepSummary, TSitrepTemplate, TSlaConfig, TSlaConfigList, TSlaVersion, TTaxonomyConfig, TTaxonomyConfigList, TTaxonomyVersion } from '@sinergi/domain';
 import { request } from './client';
 import type { Page } from './index';
 
@@ -27,5 +27,7 @@ export const configApi = {
   addSla: (config: TSlaConfig, note: string) => request<TSlaVersion>('POST', '/api/config/sla', { body: { config, note: note || undefined } }),
   index: (signal?: AbortSignal) => request<TIndexConfigList>('GET', '/api/config/index', { signal }),
   addIndex: (config: Omit<TIndexConfig, 'version'>) => request<TIndexConfig>('POST', '/api/config/index', { body: config }),
+  taxonomy: (signal?: AbortSignal) => request<TTaxonomyConfigList>('GET', '/api/config/taxonomy', { signal }),
+  addTaxonomy: (body: { baseVersion: number; config: TTaxonomyConfig; note?: string | undefined }) => request<TTaxonomyVersion>('POST', '/api/config/taxonomy', { body }),
   history: (signal?: AbortSignal) => request<{ items: TConfigChange[] }>('GET', '/api/config/history', { signal }),
 };

@@ -1,6 +1,6 @@
 import type { TTaxonomy } from '@sinergi/domain';
 import { useTranslation } from 'react-i18next';
-import { useLabel } from '../reports/taxonomy';
+import { offeredCategories, useLabel } from '../reports/taxonomy';
 
 /** `2026-11-23T19:05` in the device's clock, for a datetime-local input. */
 export function localInputValue(date: Date): string {
@@ -31,7 +31,7 @@ export function focusFirstInvalid(form: { current: HTMLElement | null }): void {
   window.setTimeout(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
 }
 
-/** The category as big radio tiles (required), with its error under them. */
+/** The category as big radio tiles (required), with its error under them: only the categories offered for new reports. */
 export function CategoryTiles({ taxonomy, value, onChange, error }: { taxonomy: TTaxonomy; value: string; onChange: (code: string) => void; error?: string }) {
   const { t } = useTranslation();
   const label = useLabel();
@@ -41,7 +41,7 @@ export function CategoryTiles({ taxonomy, value, onChange, error }: { taxonomy: 
         {t('report.category')} <span className="required">({t('common.required')})</span>
       </legend>
       <div className="tiles tiles-category">
-        {taxonomy.categories.map((c) => (
+        {offeredCategories(taxonomy).map((c) => (
           <label key={c.code} className={`tile${value === c.code ? ' tile-on' : ''}`}>
             <input type="radio" name="category" value={c.code} checked={value === c.code} aria-invalid={error ? true : undefined} onChange={() => onChange(c.code)} />
             <span>{label(c.label)}</span>

@@ -8,7 +8,7 @@ import { TextField } from '../../ui';
 import { useMe } from '../auth/auth-context';
 import { RegionPicker } from '../regions/region-picker';
 import { useRegionDetails } from '../regions/region-cache';
-import { useLabel, useTaxonomy } from '../reports/taxonomy';
+import { offeredSubcategories, useLabel, useTaxonomy } from '../reports/taxonomy';
 import { CategoryTiles, checkReportBasics, DescriptionField, focusFirstInvalid, localInputValue, type BasicErrors } from './fields';
 import { OutboxList } from './outbox-list';
 import { useOnline, useOutbox, type PendingPhoto } from './outbox';
@@ -85,6 +85,7 @@ export function LaporPage() {
   const photoInput = useRef<HTMLInputElement>(null);
 
   const categoryDef = taxonomy?.categories.find((c) => c.code === category);
+  const subcategories = offeredSubcategories(categoryDef);
 
   function useGps() {
     if (!('geolocation' in navigator)) {
@@ -199,12 +200,12 @@ export function LaporPage() {
             error={errors.category}
           />
 
-          {categoryDef && categoryDef.subcategories.length > 0 ? (
+          {subcategories.length > 0 ? (
             <div className="field">
               <label htmlFor="lapor-sub">{t('report.subcategory')}</label>
               <select id="lapor-sub" value={subcategory} onChange={(e) => setSubcategory(e.target.value)}>
                 <option value="">{t('report.subcategoryNone')}</option>
-                {categoryDef.subcategories.map((s) => (
+                {subcategories.map((s) => (
                   <option key={s.code} value={s.code}>
                     {label(s.label)}
                   </option>

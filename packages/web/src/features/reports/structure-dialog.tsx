@@ -6,7 +6,7 @@ import { reportsApi } from '../../api/reports';
 import { useFormSubmit } from '../../lib/hooks';
 import { Dialog, ErrorAlert, SelectField, SubmitCancel, TextField } from '../../ui';
 import { RegionPicker } from '../regions/region-picker';
-import { useLabel, useTaxonomy } from './taxonomy';
+import { offeredCategories, offeredSubcategories, useLabel, useTaxonomy } from './taxonomy';
 
 interface Props {
   report: Pick<TReport, 'id' | 'version' | 'title' | 'description' | 'regionCode'> | null;
@@ -81,16 +81,16 @@ export function StructureDialog({ report, onClose, onDone, onConflict }: Props) 
           <ErrorAlert error={error && Object.keys(fields).length === 0 ? error : null} />
           <SelectField label={t('report.category')} name="category" value={category} required error={fields.category} onChange={(e) => { setCategory(e.target.value); setSubcategory(''); }}>
             <option value="">{t('structure.pick')}</option>
-            {taxonomy?.categories.map((c) => (
+            {(taxonomy ? offeredCategories(taxonomy) : []).map((c) => (
               <option key={c.code} value={c.code}>
                 {label(c.label)}
               </option>
             ))}
           </SelectField>
-          {categoryDef && categoryDef.subcategories.length > 0 ? (
+          {offeredSubcategories(categoryDef).length > 0 ? (
             <SelectField label={t('report.subcategory')} name="subcategory" value={subcategory} onChange={(e) => setSubcategory(e.target.value)}>
               <option value="">{t('report.subcategoryNone')}</option>
-              {categoryDef.subcategories.map((s) => (
+              {offeredSubcategories(categoryDef).map((s) => (
                 <option key={s.code} value={s.code}>
                   {label(s.label)}
                 </option>

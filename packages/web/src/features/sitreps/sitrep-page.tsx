@@ -1,3 +1,4 @@
+import '../../i18n/lazy/desk';
 import '../../i18n/lazy/sitrep';
 import type { TReportStatus, TSitrep, TSitrepSection, TVulnerabilityLevel } from '@sinergi/domain';
 import { useEffect, useId, useState } from 'react';
