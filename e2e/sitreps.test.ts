@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import type { Page } from 'playwright-core';
+import { request as playwrightRequest, type APIRequestContext, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoSeriousAxeViolations, newContext, screenshot, signIn } from './support/browser';
 import { DEMO_PASSWORD, useServerAndBrowser } from './support/server';
@@ -22,6 +22,18 @@ function apiGet<T>(page: Page, url: string): Promise<{ status: number; body: T }
     return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : null };
   }, url) as Promise<{ status: number; body: T }>;
 }
+
+/** An API session of a demo user (cookie + CSRF), for setting up data from outside the browser. */
+async function apiAs(username: string): Promise<{ api: APIRequestContext; headers: Record<string, string> }> {
+  const api = await playwrightRequest.newContext({ baseURL: env.server.url });
+  const res = await api.post('/api/auth/login', { data: { username, password: DEMO_PASSWORD } });
+  expect(res.status()).toBe(200);
+  const body = (await res.json()) as { user: { csrfToken: string } };
+  return { api, headers: { 'x-csrf-token': body.user.csrfToken } };
+}
+
+/** The Klaten desk that writes each pillar's section (demo accounts). */
+const SECTION_DESKS: Record<string, string> = { polri: 'polres.klaten', tni: 'kodim.klaten', kesbangpol: 'kesbangpol.klaten', kpu: 'kpu.klaten', bawaslu: 'bawaslu.klaten' };
 
 describe('daily situation report (lapsitharian)', () => {
   it('a desk opens the day’s situation report; the PDF downloads and contains the day’s numbers', async () => {
@@ -117,6 +129,71 @@ describe('daily situation report (lapsitharian)', () => {
     expect((await apiGet(page2, `/api/sitreps/${id}/pdf`)).status).toBe(404);
     await screenshot(page2, 'sitrep-other-district');
     await other.close();
+  });
+
+  it('the Kesbangpol desk approves and releases a ready report; another pillar desk sees no approve button and is refused', async () => {
+    // a report of three days ago (today's and yesterday's belong to the other tests), every section sent by its own desk
+    const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date(Date.now() - 3 * 86_400_000));
+    const kesbang = await apiAs('kesbangpol.klaten');
+    const opened = await kesbang.api.post('/api/sitreps', { data: { regionCode: '33.10', date }, headers: kesbang.headers });
+    expect(opened.status(), await opened.text()).toBeLessThan(300);
+    let s = (await opened.json()) as SitrepJson & { version: number; sections: { code: string; pillarCode: string; version: number; status: string }[] };
+    expect(s.status).toBe('draft');
+    expect(s.sections.length).toBeGreaterThan(0);
+    for (const { code, pillarCode } of s.sections) {
+      const desk = SECTION_DESKS[pillarCode];
+      expect(desk, `a demo desk for the ${pillarCode} section`).toBeDefined();
+      const session = await apiAs(desk!);
+      const section = s.sections.find((x) => x.code === code)!;
+      const res = await session.api.post(`/api/sitreps/${s.id}/sections/${code}/submit`, { data: { body: `Bagian ${code}: situasi kondusif (uji e2e).`, version: section.version }, headers: session.headers });
+      expect(res.status(), await res.text()).toBe(200);
+      s = await res.json();
+      await session.api.dispose();
+    }
+    expect(s.sections.every((x) => x.status === 'submitted')).toBe(true);
+    expect(s.status).toBe('draft');
+
+    // the Polres desk sees the ready report without an approve button, and the API refuses it
+    const other = await newContext(env.browser, env.server.url, { width: 1280, height: 900 });
+    const polres = await other.newPage();
+    await signIn(polres, 'polres.klaten', DEMO_PASSWORD);
+    await polres.goto(`/lapsit/${s.id}`);
+    await polres.getByText('Semua bagian sudah dikirim; menunggu persetujuan desk Kesbangpol.').waitFor();
+    expect(await polres.getByRole('button', { name: 'Setujui' }).count()).toBe(0);
+    expect(await polres.getByRole('button', { name: 'Rilis' }).count()).toBe(0);
+    const refused = await polres.evaluate(
+      async ({ id, version }) => {
+        const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+        const res = await fetch(`/api/sitreps/${id}/approve`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ version }) });
+        return { status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code };
+      },
+      { id: s.id, version: s.version },
+    );
+    // refused for the role, not for a missing token
+    expect(refused).toEqual({ status: 403, code: 'forbidden' });
+    await other.close();
+    expect((await (await kesbang.api.get(`/api/sitreps/${s.id}`)).json()).status).toBe('draft');
+
+    // the Kesbangpol desk approves, then releases
+    const context = await newContext(env.browser, env.server.url, { width: 1280, height: 900, bypassCSP: true });
+    const page = await context.newPage();
+    await signIn(page, 'kesbangpol.klaten', DEMO_PASSWORD);
+    await page.goto(`/lapsit/${s.id}`);
+    await page.getByTestId('sitrep').waitFor();
+    await page.getByRole('button', { name: 'Setujui' }).click();
+    await page.getByText('Laporan disetujui. Bagian tidak dapat diubah lagi.').waitFor();
+    await page.getByText(/^Disetujui oleh Sekretariat Kesbangpol Klaten/).waitFor();
+    expect((await apiGet<SitrepJson>(page, `/api/sitreps/${s.id}`)).body.status).toBe('approved');
+    await page.getByRole('button', { name: 'Rilis' }).click();
+    await page.getByText('Laporan dirilis dan dikirim ke daftar distribusi.').waitFor();
+    await page.getByText('Laporan ini sudah dirilis dan tidak dapat diubah. Koreksi dibuat sebagai revisi baru.').waitFor();
+    expect((await apiGet<SitrepJson>(page, `/api/sitreps/${s.id}`)).body.status).toBe('released');
+    expect(await page.getByRole('button', { name: 'Setujui' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Buat revisi' }).count()).toBe(1);
+    await expectNoSeriousAxeViolations(page);
+    await screenshot(page, 'sitrep-released');
+    await context.close();
+    await kesbang.api.dispose();
   });
 
   it('an administrator changes the service levels; the change is recorded old → new', async () => {
