@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertReportRows, type NewReportRow } from '../src/db/repositories/reports.js';
+import { insertReportBatch, type NewReportRow } from '../src/db/repositories/reports.js';
 import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
 
 const BAYAT = '33.10.04';
@@ -63,7 +63,7 @@ describe.each(BACKENDS)('report exports on %s', (backend) => {
     secretId = secret.id!;
     rows.push(tricky, secret);
     for (let i = 0; i < CAWAS_ROWS; i++) rows.push(row(cawasVillages[i % cawasVillages.length]!, i, { title: `Laporan Cawas ${i}` }));
-    for (let i = 0; i < rows.length; i += 500) await insertReportRows(t.handle.db, rows.slice(i, i + 500));
+    for (let i = 0; i < rows.length; i += 500) await insertReportBatch(t.handle.db, { reports: rows.slice(i, i + 500), events: [], audit: [], outbox: [] });
     await createTestUser(t.handle, { username: 'kesbang', role: 'regency_desk', scopes: ['33.10'], pillarCode: 'kesbangpol' });
     await createTestUser(t.handle, { username: 'panwascam.cawas', role: 'district_desk', scopes: [CAWAS], pillarCode: 'bawaslu' });
     kesbang = await t.login('kesbang');

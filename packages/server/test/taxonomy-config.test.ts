@@ -185,7 +185,7 @@ describe.each(BACKENDS)('report taxonomy configuration on %s', (backend) => {
   it('judges a structured draft and a public report like any new report', async () => {
     const deps = { handle: t.handle, regions: t.regions, elections: t.elections, writer: t.reportWriter };
     const draft = await createDraftReport(deps, { id: randomUUID(), regionCode: KLATEN, title: 'Pesan WA', description: 'Ada voucher dibagikan', occurredAt: new Date(t.clock.now.getTime() - 60_000).toISOString() }, { now: t.clock.now, ip: null });
-    const structure = (over: Record<string, unknown>) => desk.post(`/api/reports/${draft.row.id}/structure`, { version: draft.row.version, category: 'politik_uang', severity: 2, regionCode: villages[0], ...over });
+    const structure = (over: Record<string, unknown>) => desk.post(`/api/reports/${draft.row.id}/structure`, { version: 1, category: 'politik_uang', severity: 2, regionCode: villages[0], ...over });
     const refused = await structure({ subcategory: 'barang' });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.fields[0].path).toBe('subcategory');
