@@ -47,6 +47,9 @@ export async function openTestDb(backend: Backend): Promise<TestDb> {
       async query<T>(text: string, params: unknown[] = []) {
         return (await client.query<T>(text, params)).rows;
       },
+      async queryPrepared<T>(_name: string, text: string, params: unknown[]) {
+        return (await client.query<T>(text, params)).rows;
+      },
       close: () => client.close(),
     };
     return { handle, dispose: () => client.close() };

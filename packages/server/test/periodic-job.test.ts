@@ -57,6 +57,29 @@ describe('the periodic job loop shared by the background jobs', () => {
     await job.stop();
   });
 
+  it('with minGapMs, wake-ups sooner than the gap after a pass started fold into one pass at the end of the gap', async () => {
+    const passes = controlledPasses();
+    const job = startPeriodicJob({ run: passes.run, intervalMs: 10_000, rerunIfBusy: true, minGapMs: 100 });
+    expect(passes.pending).toHaveLength(1);
+    passes.pending[0]!.resolve(1);
+    await vi.advanceTimersByTimeAsync(10);
+    job.wake();
+    job.wake();
+    job.wake();
+    expect(passes.pending).toHaveLength(1); // 10 ms after the last start: deferred
+    await vi.advanceTimersByTimeAsync(89);
+    expect(passes.pending).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(passes.pending).toHaveLength(2); // one pass for the three wake-ups, at 100 ms
+    passes.pending[1]!.resolve(2);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(passes.pending).toHaveLength(2);
+    job.wake(); // the gap has passed: at once
+    expect(passes.pending).toHaveLength(3);
+    passes.pending[2]!.resolve(3);
+    await job.stop();
+  });
+
   it('without rerunIfBusy, wake() during a pass does nothing', async () => {
     const passes = controlledPasses();
     const job = startPeriodicJob({ run: passes.run, intervalMs: 1000 });

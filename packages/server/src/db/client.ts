@@ -25,6 +25,11 @@ export interface DbHandle {
   db: Database;
   /** Run a raw query on the underlying driver (used by bulk import, backup and LISTEN). */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * A hot statement by name: on PostgreSQL a named prepared statement (parsed and planned once
+   * per pooled connection; one name must always carry the same text), on PGlite a plain query.
+   */
+  queryPrepared<T = Record<string, unknown>>(name: string, text: string, params: unknown[]): Promise<T[]>;
   /** The node-postgres pool in server mode, for LISTEN/NOTIFY and COPY. */
   pool: pg.Pool | null;
   /** The PGlite instance in embedded mode. */
@@ -66,6 +71,10 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
         const result = await pool.query(text, params);
         return result.rows as T[];
       },
+      async queryPrepared<T>(name: string, text: string, params: unknown[]) {
+        const result = await pool.query({ name, text, values: params });
+        return result.rows as T[];
+      },
       async close() {
         await pool.end();
       },
@@ -92,6 +101,10 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
     pglite: client,
     lock,
     async query<T>(text: string, params: unknown[] = []) {
+      const result = await client.query<T>(text, params);
+      return result.rows;
+    },
+    async queryPrepared<T>(_name: string, text: string, params: unknown[]) {
       const result = await client.query<T>(text, params);
       return result.rows;
     },

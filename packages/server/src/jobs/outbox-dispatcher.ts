@@ -6,6 +6,11 @@ export interface OutboxDispatcherOptions {
   now: () => Date;
   /** How often due rows and deliveries are looked for (1 s); wake() runs a pass at once. */
   intervalMs?: number;
+  /**
+   * Passes start at most this often (100 ms): a burst of reports wakes the dispatcher once per
+   * committed batch, and one pass over all of them costs far less than one pass each.
+   */
+  minGapMs?: number;
   onError?: (error: unknown) => void;
   onRun?: (result: { fannedOut: number } & SendResult) => void;
 }
@@ -21,6 +26,7 @@ export function startOutboxDispatcher(options: OutboxDispatcherOptions): { wake(
     run: () => dispatchOnce(options.deps, options.now()),
     intervalMs: options.intervalMs ?? 1000,
     rerunIfBusy: true,
+    minGapMs: options.minGapMs ?? 100,
     onError: options.onError,
     onRun: options.onRun,
   });

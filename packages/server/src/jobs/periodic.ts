@@ -7,6 +7,12 @@ export interface PeriodicJobOptions<T> {
    * true runs one more pass as soon as the current one ends (ticks in between fold into it).
    */
   rerunIfBusy?: boolean;
+  /**
+   * The least time from the start of one pass to the start of the next (default 0). A tick
+   * sooner than that is deferred to the end of the gap, and the ticks in between fold into
+   * it: under a burst of wake-ups the passes come at most this often and each takes more.
+   */
+  minGapMs?: number;
   onError?: ((error: unknown) => void) | undefined;
   onRun?: ((result: T) => void) | undefined;
 }
@@ -27,12 +33,24 @@ export function startPeriodicJob<T>(options: PeriodicJobOptions<T>): PeriodicJob
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  let lastStart = -Infinity;
+  let deferred: NodeJS.Timeout | null = null;
+  const gap = options.minGapMs ?? 0;
   const tick = () => {
     if (stopped) return;
     if (running) {
       if (options.rerunIfBusy) again = true;
       return;
     }
+    const wait = lastStart + gap - Date.now();
+    if (wait > 0) {
+      deferred ??= setTimeout(() => {
+        deferred = null;
+        tick();
+      }, wait);
+      return;
+    }
+    lastStart = Date.now();
     running = options
       .run()
       .then((result) => options.onRun?.(result))
@@ -53,6 +71,7 @@ export function startPeriodicJob<T>(options: PeriodicJobOptions<T>): PeriodicJob
     async stop() {
       stopped = true;
       clearInterval(timer);
+      if (deferred) clearTimeout(deferred);
       await running;
     },
   };

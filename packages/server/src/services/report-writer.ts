@@ -1,4 +1,4 @@
-import type { DbHandle, Executor } from '../db/client.js';
+import type { DbHandle } from '../db/client.js';
 
 /**
  * Group commit: concurrent report writes are gathered into one batch while earlier ones are
@@ -22,7 +22,7 @@ export class GroupCommitter<I, R> {
 
   constructor(
     private readonly handle: DbHandle,
-    private readonly writeBatch: (ex: Executor, items: I[]) => Promise<(R | Error)[]>,
+    private readonly writeBatch: (handle: DbHandle, items: I[]) => Promise<(R | Error)[]>,
     private readonly maxBatch = 200,
     maxInFlight?: number,
   ) {
@@ -58,7 +58,7 @@ export class GroupCommitter<I, R> {
 
   private async write(batch: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[]): Promise<void> {
     try {
-      const results = await this.writeBatch(this.handle.db, batch.map((b) => b.item));
+      const results = await this.writeBatch(this.handle, batch.map((b) => b.item));
       results.forEach((r, i) => (r instanceof Error ? batch[i]!.reject(r) : batch[i]!.resolve(r)));
     } catch (error) {
       if (batch.length === 1) {
@@ -67,7 +67,7 @@ export class GroupCommitter<I, R> {
       }
       for (const one of batch) {
         try {
-          const [r] = await this.writeBatch(this.handle.db, [one.item]);
+          const [r] = await this.writeBatch(this.handle, [one.item]);
           if (r instanceof Error) one.reject(r);
           else one.resolve(r as R);
         } catch (e) {

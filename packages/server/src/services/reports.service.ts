@@ -107,13 +107,13 @@ function initialLevel(severity: number): TEscalationLevel {
  * (ids already stored, duplicate candidates) and one statement that inserts the reports, their
  * events, audit entries and outbox rows atomically.
  */
-async function writeReportBatch(ex: Executor, items: PreparedReport[]): Promise<(WriteResult | Error)[]> {
+async function writeReportBatch(handle: DbHandle, items: PreparedReport[]): Promise<(WriteResult | Error)[]> {
   const results: (WriteResult | Error | null)[] = items.map(() => null);
   const located = items.filter((i) => i.row.category);
   const times = located.map((i) => i.row.occurredAt.getTime());
   const span = DEFAULT_DUPLICATE_CONFIG.windowHours * 3_600_000;
   const read = await findStoredAndCandidates(
-    ex,
+    handle,
     items.map((i) => i.row.id),
     located.length === 0
       ? null
@@ -194,7 +194,7 @@ async function writeReportBatch(ex: Executor, items: PreparedReport[]): Promise<
         recipients: r.status === 'draft' ? [`regency:${r.regencyCode}`] : recipientsOf(r.regionCode, r.severity >= 3 ? 'regency' : 'district'),
       });
     }
-    await insertReportBatch(ex, { reports: fresh.map((f) => f.item.row), events, audit: auditRows(audits), outbox: notices });
+    await insertReportBatch(handle, { reports: fresh.map((f) => f.item.row), events, audit: auditRows(audits), outbox: notices });
   }
   return items.map((item, index) => {
     const result = results[index];

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { SQL, getTableColumns, getTableName, is, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
-import type { Executor } from '../client.js';
+import { PgDialect, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import type { DbHandle, Executor } from '../client.js';
 
 /**
  * Insert many rows as one `INSERT … SELECT FROM unnest($1::type[], …)`: one parameter per
@@ -27,33 +28,81 @@ export interface UnnestPart<T extends PgTable = PgTable> {
  * are left out.
  */
 export async function insertAllByUnnest(ex: Executor, parts: readonly UnnestPart[]): Promise<void> {
-  const inserts = parts.filter((p) => p.rows.length > 0).map((p) => unnestInsert(p.table, p.rows));
-  if (inserts.length === 0) return;
-  const last = inserts.pop()!;
-  if (inserts.length === 0) {
-    await ex.execute(last);
-    return;
+  const shapes = parts.filter((p) => p.rows.length > 0).map((p) => shapeOf(p.table, p.rows));
+  if (shapes.length > 0) await ex.execute(composedInsert(shapes));
+}
+
+const dialect = new PgDialect();
+const statementTexts = new Map<string, { name: string; text: string }>();
+
+/**
+ * {@link insertAllByUnnest} for the hottest write path, without Drizzle at run time: the
+ * statement's text is rendered once per shape (tables and the columns the rows set) and run
+ * as a named prepared statement (on PostgreSQL parsed and planned once per connection); each
+ * call only lays the values out column by column.
+ */
+export async function insertAllByUnnestPrepared(handle: DbHandle, parts: readonly UnnestPart[]): Promise<void> {
+  const shapes = parts.filter((p) => p.rows.length > 0).map((p) => shapeOf(p.table, p.rows));
+  if (shapes.length === 0) return;
+  const key = shapes.map((s) => `${getTableName(s.table)}(${s.columns.map(([k]) => k).join(',')})`).join(';');
+  const values = shapes.flatMap((s) => s.values);
+  let statement = statementTexts.get(key);
+  if (!statement) {
+    const query = dialect.sqlToQuery(composedInsert(shapes));
+    // the text is reused with new values only when its parameters are exactly the column arrays
+    if (query.params.length !== values.length) {
+      await handle.db.execute(composedInsert(shapes));
+      return;
+    }
+    statement = { name: `sng_ins_${createHash('sha1').update(query.sql).digest('hex').slice(0, 16)}`, text: query.sql };
+    statementTexts.set(key, statement);
   }
+  await handle.queryPrepared(statement.name, statement.text, values);
+}
+
+/** The columns some row sets, and each one's values laid out as one array parameter. */
+interface Shape {
+  table: PgTable;
+  columns: [string, PgColumn][];
+  values: unknown[][];
+}
+
+function shapeOf(table: PgTable, rows: readonly Record<string, unknown>[]): Shape {
+  const columns = Object.entries(getTableColumns(table)).filter(([key]) => rows.some((r) => r[key] !== undefined));
+  const values = columns.map(([key, column]) => {
+    const type = column.getSQLType();
+    // a row that leaves a column undefined gets the column's default, as a VALUES insert would
+    const fallback = column.hasDefault ? column.default : undefined;
+    return rows.map((r) => {
+      const value = r[key];
+      return toParam(value === undefined && fallback !== undefined && !is(fallback, SQL) ? fallback : value, type);
+    });
+  });
+  return { table, columns, values };
+}
+
+function composedInsert(shapes: Shape[]): SQL {
+  const inserts = shapes.map(insertSqlOf);
+  const last = inserts.pop()!;
+  if (inserts.length === 0) return last;
   const ctes = inserts.map((q, i) => sql`${sql.identifier(`w${i}`)} AS (${q})`);
-  await ex.execute(sql`WITH ${sql.join(ctes, sql`, `)} ${last}`);
+  return sql`WITH ${sql.join(ctes, sql`, `)} ${last}`;
 }
 
 /** The `INSERT … SELECT FROM unnest(…)` statement of {@link insertByUnnest}, for composing. */
 export function unnestInsert<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][]): SQL {
-  const columns = Object.entries(getTableColumns(table)).filter(([key]) => rows.some((r) => (r as Record<string, unknown>)[key] !== undefined));
+  return insertSqlOf(shapeOf(table, rows));
+}
+
+function insertSqlOf({ table, columns, values }: Shape): SQL {
   const params: SQL[] = [];
   const names: SQL[] = [];
   const selects: SQL[] = [];
-  columns.forEach(([key, column], i) => {
+  columns.forEach(([, column], i) => {
     const type = column.getSQLType();
     const viaText = type === 'jsonb' || type.endsWith('[]');
-    // a row that leaves a column undefined gets the column's default, as a VALUES insert would
     const fallback = column.hasDefault ? column.default : undefined;
-    const values = rows.map((r) => {
-      const value = (r as Record<string, unknown>)[key];
-      return toParam(value === undefined && fallback !== undefined && !is(fallback, SQL) ? fallback : value, type);
-    });
-    params.push(sql`${sql.param(values)}::${sql.raw(viaText ? 'text' : type)}[]`);
+    params.push(sql`${sql.param(values[i])}::${sql.raw(viaText ? 'text' : type)}[]`);
     names.push(sql`${sql.identifier(column.name)}`);
     const alias = sql`${sql.identifier(`c${i}`)}`;
     const typed = viaText ? sql`${alias}::${sql.raw(type)}` : alias;

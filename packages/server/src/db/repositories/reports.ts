@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import { selectRows, type Executor } from '../client.js';
+import type { DbHandle, Executor } from '../client.js';
 import { auditLog, organisations, outbox, reportAttachments, reportEvents, reports } from '../schema.js';
-import { insertAllByUnnest, insertByUnnest } from './bulk.js';
+import { insertAllByUnnest, insertAllByUnnestPrepared, insertByUnnest } from './bulk.js';
 import { inScope, toTextArray } from './scope.js';
 
 /** Every column but the generated search vector (never needed in Node, and heavy to decode). */
@@ -37,15 +37,17 @@ export type StoredReportHead = Pick<ReportRow, 'id' | 'receiptCode' | 'status' |
  * single round trip. A clash on a report id fails the whole statement (nothing written).
  */
 export async function insertReportBatch(
-  ex: Executor,
+  ex: Executor | DbHandle,
   batch: { reports: NewReportRow[]; events: NewReportEventRow[]; audit: (typeof auditLog.$inferInsert)[]; outbox: NewOutboxRow[] },
 ): Promise<void> {
-  await insertAllByUnnest(ex, [
+  const parts = [
     { table: auditLog, rows: batch.audit },
     { table: reportEvents, rows: batch.events },
     { table: outbox, rows: batch.outbox },
     { table: reports, rows: batch.reports },
-  ]);
+  ];
+  if ('queryPrepared' in ex) await insertAllByUnnestPrepared(ex, parts);
+  else await insertAllByUnnest(ex, parts);
 }
 
 export async function insertReportEvents(ex: Executor, rows: NewReportEventRow[]): Promise<void> {
@@ -65,22 +67,29 @@ export type DuplicateCandidate = Pick<ReportRow, 'id' | 'regionCode' | 'regencyC
  * within the time window, not rejected, newest first and bounded (the closest events in time
  * are the likeliest duplicates).
  */
+const STORED_SQL = `SELECT 's' AS k, id, receipt_code, status, created_at, content_hash, NULL::text AS region_code, NULL::text AS regency_code,
+    NULL::text AS category, NULL::timestamptz AS occurred_at, NULL::double precision AS lat, NULL::double precision AS lon
+  FROM reports WHERE id = ANY($1::uuid[])`;
+const STORED_AND_CANDIDATES_SQL = `${STORED_SQL}
+  UNION ALL (SELECT 'c', id, NULL, status, NULL, NULL, region_code, regency_code, category, occurred_at, lat, lon FROM reports
+    WHERE regency_code = ANY($2::text[]) AND category = ANY($3::text[]) AND occurred_at BETWEEN $4::timestamptz AND $5::timestamptz AND status <> 'rejected'
+    ORDER BY occurred_at DESC LIMIT 300)`;
+
 export async function findStoredAndCandidates(
-  ex: Executor,
+  handle: DbHandle,
   ids: string[],
   window: { regencyCodes: string[]; categories: string[]; from: Date; to: Date } | null,
 ): Promise<{ stored: StoredReportHead[]; candidates: DuplicateCandidate[] }> {
-  const storedSql = sql`SELECT 's' AS k, id, receipt_code, status, created_at, content_hash, NULL::text AS region_code, NULL::text AS regency_code,
-      NULL::text AS category, NULL::timestamptz AS occurred_at, NULL::double precision AS lat, NULL::double precision AS lon
-    FROM reports WHERE id = ANY(${sql.param(ids)}::uuid[])`;
-  const query =
+  const rows =
     window && window.regencyCodes.length > 0 && window.categories.length > 0
-      ? sql`${storedSql} UNION ALL (SELECT 'c', id, NULL, status, NULL, NULL, region_code, regency_code, category, occurred_at, lat, lon FROM reports
-          WHERE regency_code = ANY(${toTextArray(window.regencyCodes)}) AND category = ANY(${toTextArray(window.categories)})
-            AND occurred_at BETWEEN ${window.from.toISOString()}::timestamptz AND ${window.to.toISOString()}::timestamptz AND status <> 'rejected'
-          ORDER BY occurred_at DESC LIMIT 300)`
-      : storedSql;
-  const rows = await selectRows<Record<string, unknown>>(ex, query);
+      ? await handle.queryPrepared<Record<string, unknown>>('sng_report_stored_candidates', STORED_AND_CANDIDATES_SQL, [
+          ids,
+          window.regencyCodes,
+          window.categories,
+          window.from.toISOString(),
+          window.to.toISOString(),
+        ])
+      : await handle.queryPrepared<Record<string, unknown>>('sng_report_stored', STORED_SQL, [ids]);
   const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   const stored: StoredReportHead[] = [];
