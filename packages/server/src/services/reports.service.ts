@@ -118,8 +118,7 @@ async function writeReportBatch(handle: DbHandle, items: PreparedReport[]): Prom
     located.length === 0
       ? null
       : {
-          regencyCodes: [...new Set(located.map((i) => i.row.regencyCode))],
-          categories: [...new Set(located.map((i) => i.row.category!))],
+          pairs: [...new Map(located.map((i) => [`${i.row.regencyCode}|${i.row.category}`, { regencyCode: i.row.regencyCode, category: i.row.category! }])).values()],
           from: new Date(Math.min(...times) - span),
           to: new Date(Math.max(...times) + span),
         },

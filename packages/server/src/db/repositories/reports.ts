@@ -63,29 +63,34 @@ export type DuplicateCandidate = Pick<ReportRow, 'id' | 'regionCode' | 'regencyC
 
 /**
  * The write path's one read per batch: the reports already stored under these ids (a resend),
- * and the recent reports that could describe the same events — same regencies and categories,
- * within the time window, not rejected, newest first and bounded (the closest events in time
- * are the likeliest duplicates).
+ * and the recent reports that could describe the same events — same regency and category,
+ * within the time window, not rejected, the newest 300 of each pair (the closest events in
+ * time are the likeliest duplicates).
  */
 const STORED_SQL = `SELECT 's' AS k, id, receipt_code, status, created_at, content_hash, NULL::text AS region_code, NULL::text AS regency_code,
     NULL::text AS category, NULL::timestamptz AS occurred_at, NULL::double precision AS lat, NULL::double precision AS lon
   FROM reports WHERE id = ANY($1::uuid[])`;
+// per (regency, category) pair so the dedup index (regency_code, category, occurred_at) hands
+// the rows over newest first and the scan stops at the limit: `= ANY(…)` on both columns
+// would read and sort every report of the window instead
 const STORED_AND_CANDIDATES_SQL = `${STORED_SQL}
-  UNION ALL (SELECT 'c', id, NULL, status, NULL, NULL, region_code, regency_code, category, occurred_at, lat, lon FROM reports
-    WHERE regency_code = ANY($2::text[]) AND category = ANY($3::text[]) AND occurred_at BETWEEN $4::timestamptz AND $5::timestamptz AND status <> 'rejected'
-    ORDER BY occurred_at DESC LIMIT 300)`;
+  UNION ALL SELECT 'c', c.id, NULL, c.status, NULL, NULL, c.region_code, c.regency_code, c.category, c.occurred_at, c.lat, c.lon
+  FROM unnest($2::text[], $3::text[]) AS k(regency_code, category)
+  CROSS JOIN LATERAL (SELECT id, status, region_code, regency_code, category, occurred_at, lat, lon FROM reports r
+    WHERE r.regency_code = k.regency_code AND r.category = k.category AND r.occurred_at BETWEEN $4::timestamptz AND $5::timestamptz AND r.status <> 'rejected'
+    ORDER BY r.occurred_at DESC LIMIT 300) AS c`;
 
 export async function findStoredAndCandidates(
   handle: DbHandle,
   ids: string[],
-  window: { regencyCodes: string[]; categories: string[]; from: Date; to: Date } | null,
+  window: { pairs: { regencyCode: string; category: string }[]; from: Date; to: Date } | null,
 ): Promise<{ stored: StoredReportHead[]; candidates: DuplicateCandidate[] }> {
   const rows =
-    window && window.regencyCodes.length > 0 && window.categories.length > 0
+    window && window.pairs.length > 0
       ? await handle.queryPrepared<Record<string, unknown>>('sng_report_stored_candidates', STORED_AND_CANDIDATES_SQL, [
           ids,
-          window.regencyCodes,
-          window.categories,
+          window.pairs.map((p) => p.regencyCode),
+          window.pairs.map((p) => p.category),
           window.from.toISOString(),
           window.to.toISOString(),
         ])
