@@ -64,7 +64,7 @@ export type DuplicateCandidate = Pick<ReportRow, 'id' | 'regionCode' | 'regencyC
 /**
  * The write path's one read per batch: the reports already stored under these ids (a resend),
  * and the recent reports that could describe the same events — same regency and category,
- * within the time window, not rejected, the newest 300 of each pair (the closest events in
+ * within the time window, not rejected, the newest 100 of each pair (the closest events in
  * time are the likeliest duplicates).
  */
 const STORED_SQL = `SELECT 's' AS k, id, receipt_code, status, created_at, content_hash, NULL::text AS region_code, NULL::text AS regency_code,
@@ -78,7 +78,7 @@ const STORED_AND_CANDIDATES_SQL = `${STORED_SQL}
   FROM unnest($2::text[], $3::text[]) AS k(regency_code, category)
   CROSS JOIN LATERAL (SELECT id, status, region_code, regency_code, category, occurred_at, lat, lon FROM reports r
     WHERE r.regency_code = k.regency_code AND r.category = k.category AND r.occurred_at BETWEEN $4::timestamptz AND $5::timestamptz AND r.status <> 'rejected'
-    ORDER BY r.occurred_at DESC LIMIT 300) AS c`;
+    ORDER BY r.occurred_at DESC LIMIT 100) AS c`;
 
 export async function findStoredAndCandidates(
   handle: DbHandle,
