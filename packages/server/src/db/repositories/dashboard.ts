@@ -46,7 +46,7 @@ export async function aggregateReports(
   range: { previousFrom: Date; from: Date; to: Date; offsetHours: number },
 ): Promise<{ breakdown: BreakdownRow[]; daily: DailyRow[] }> {
   const offset = sql.raw(String(Math.trunc(range.offsetHours)));
-  const result = await rows<{ g: number; category: string | null; severity: number | null; status: string | null; day: string | null; current: number; previous: number; serious: number }>(
+  const result = await rows<{ g: number; category: string | null; severity: number | null; status: string | null; day: number | string | null; current: number; previous: number; serious: number }>(
     ex,
     sql`SELECT GROUPING(r.category, r.severity, r.status) AS g, r.category, r.severity, r.status, r.day,
           count(*) FILTER (WHERE r.occurred_at >= ${range.from})::int AS current,
@@ -54,7 +54,8 @@ export async function aggregateReports(
           count(*) FILTER (WHERE r.occurred_at >= ${range.from} AND r.severity >= 3)::int AS serious
         FROM (
           SELECT ${reports.category} AS category, ${reports.severity} AS severity, ${reports.status} AS status, ${reports.occurredAt} AS occurred_at,
-            to_char((${reports.occurredAt} AT TIME ZONE 'UTC') + interval '${offset} hours', 'YYYY-MM-DD') AS day
+            -- the local day as a day number (formatted in Node): to_char per row was a third of this query on PGlite
+            floor((date_part('epoch', ${reports.occurredAt}) + ${offset} * 3600) / 86400)::int AS day
           FROM ${reports}
           WHERE ${where(filter, [sql`${reports.occurredAt} >= ${range.previousFrom}`, sql`${reports.occurredAt} < ${range.to}`])}
         ) r
@@ -66,7 +67,7 @@ export async function aggregateReports(
     if (Number(r.g) === 0) {
       breakdown.push({ category: r.category, severity: Number(r.severity), status: r.status!, current: Number(r.current), previous: Number(r.previous) });
     } else if (r.day !== null && Number(r.current) > 0) {
-      daily.push({ day: r.day, total: Number(r.current), serious: Number(r.serious) });
+      daily.push({ day: new Date(Number(r.day) * 86_400_000).toISOString().slice(0, 10), total: Number(r.current), serious: Number(r.serious) });
     }
   }
   return { breakdown, daily };

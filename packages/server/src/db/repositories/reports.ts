@@ -74,7 +74,7 @@ const STORED_SQL = `SELECT 's' AS k, id, receipt_code, status, created_at, conte
 // the rows over newest first and the scan stops at the limit: `= ANY(…)` on both columns
 // would read and sort every report of the window instead
 const STORED_AND_CANDIDATES_SQL = `${STORED_SQL}
-  UNION ALL SELECT 'c', c.id, NULL, c.status, NULL, NULL, c.region_code, c.regency_code, c.category, extract(epoch FROM c.occurred_at) * 1000, c.lat, c.lon
+  UNION ALL SELECT 'c', c.id, NULL, c.status, NULL, NULL, c.region_code, c.regency_code, c.category, date_part('epoch', c.occurred_at) * 1000, c.lat, c.lon
   FROM unnest($2::text[], $3::text[]) AS k(regency_code, category)
   CROSS JOIN LATERAL (SELECT id, status, region_code, regency_code, category, occurred_at, lat, lon FROM reports r
     WHERE r.regency_code = k.regency_code AND r.category = k.category AND r.occurred_at BETWEEN $4::timestamptz AND $5::timestamptz AND r.status <> 'rejected'
