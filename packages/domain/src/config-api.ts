@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_SLA, ZSlaConfig, type TSlaConfig } from './escalation.js';
 import { ZIndexConfig } from './vulnerability.js';
-import { selectVersionInForce } from './config-versions.js';
+import { selectVersionInForce, versionListSchemaOf, versionSchemaOf } from './config-versions.js';
 
 /*
  * Administration of configuration: service-level times per severity (versioned), the index
@@ -9,20 +9,12 @@ import { selectVersionInForce } from './config-versions.js';
  */
 
 /** One version of the service-level times. Version 1 is the built-in default (DEFAULT_SLA). */
-export const ZSlaVersion = z.object({
-  version: z.number().int().min(1),
-  effectiveFrom: z.string(),
-  config: ZSlaConfig,
-  note: z.string().nullable(),
-  createdBy: z.string().nullable(),
-  createdAt: z.string().nullable(),
-  isDefault: z.boolean(),
-});
+export const ZSlaVersion = versionSchemaOf(ZSlaConfig);
 /** One SLA version. */
 export type TSlaVersion = z.infer<typeof ZSlaVersion>;
 
 /** The SLA versions and the one in force now. */
-export const ZSlaConfigList = z.object({ current: z.number().int(), items: z.array(ZSlaVersion) });
+export const ZSlaConfigList = versionListSchemaOf(ZSlaVersion);
 /** The SLA versions. */
 export type TSlaConfigList = z.infer<typeof ZSlaConfigList>;
 

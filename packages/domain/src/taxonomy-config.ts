@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { selectVersionInForce } from './config-versions.js';
+import { selectVersionInForce, versionListSchemaOf, versionSchemaOf } from './config-versions.js';
 import { DEFAULT_PILLARS } from './pillars.js';
 import {
   BAWASLU_REPORTING_WINDOW_DAYS,
@@ -133,20 +133,12 @@ export const DEFAULT_TAXONOMY_CONFIG: TTaxonomyConfig = {
 };
 
 /** One version of the taxonomy. Version 1 is the built-in one. */
-export const ZTaxonomyVersion = z.object({
-  version: z.number().int().min(1),
-  effectiveFrom: z.string(),
-  config: ZTaxonomyConfig,
-  note: z.string().nullable(),
-  createdBy: z.string().nullable(),
-  createdAt: z.string().nullable(),
-  isDefault: z.boolean(),
-});
+export const ZTaxonomyVersion = versionSchemaOf(ZTaxonomyConfig);
 /** One taxonomy version. */
 export type TTaxonomyVersion = z.infer<typeof ZTaxonomyVersion>;
 
 /** The taxonomy versions and the one in force now. */
-export const ZTaxonomyConfigList = z.object({ current: z.number().int(), items: z.array(ZTaxonomyVersion) });
+export const ZTaxonomyConfigList = versionListSchemaOf(ZTaxonomyVersion);
 /** The taxonomy versions. */
 export type TTaxonomyConfigList = z.infer<typeof ZTaxonomyConfigList>;
 

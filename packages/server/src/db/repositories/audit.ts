@@ -27,15 +27,15 @@ export async function insertAudit(ex: Executor, entries: AuditEntry | AuditEntry
 /** The audit_log rows of these entries (for a caller that composes them into a larger statement). */
 export function auditRows(list: readonly AuditEntry[]): (typeof auditLog.$inferInsert)[] {
   return list.map((e) => ({
-      provinceCode: e.regionCode && e.regionCode !== '*' ? e.regionCode.slice(0, 2) : '00',
-      actorId: e.actorId,
-      actorName: e.actorName,
-      action: e.action,
-      entity: e.entity,
-      entityId: e.entityId,
-      before: e.before ?? null,
-      after: e.after ?? null,
-      ip: e.ip ?? null,
+    provinceCode: e.regionCode && e.regionCode !== '*' ? e.regionCode.slice(0, 2) : '00',
+    actorId: e.actorId,
+    actorName: e.actorName,
+    action: e.action,
+    entity: e.entity,
+    entityId: e.entityId,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    ip: e.ip ?? null,
   }));
 }
 
