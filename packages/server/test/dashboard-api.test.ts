@@ -185,6 +185,27 @@ describe.each(BACKENDS)('dashboard API on %s', (backend) => {
     expect(d.topRegions[0]!.change7d).toBeGreaterThan(0);
   });
 
+  it('computes the score of a week ago once per 10 minutes, then again with the reports as they stand', async () => {
+    // change7d is rounded to 0.1, so the earlier score read back from it is good to ±0.05
+    const previousOf = (d: Dashboard) => {
+      const bayatRow = d.topRegions.find((r) => r.code === BAYAT)!;
+      return bayatRow.score - (bayatRow.change7d ?? 0);
+    };
+    const before = previousOf(await dashboard(kesbang));
+    expect(before).toBeGreaterThan(0);
+    // report i (16 days old) counted a week ago; rejected now, it no longer would
+    await act(panwascam, 'i', 'reject', { reason: 'Laporan ganda' });
+    // within the same 10 minutes the earlier sums are reused
+    expect(Math.abs(previousOf(await dashboard(kesbang)) - before)).toBeLessThanOrEqual(0.1);
+    t.clock.now = new Date(NOW.getTime() + 10 * 60_000);
+    try {
+      const after = previousOf(await dashboard(kesbang));
+      expect(after).toBeLessThan(before - 0.1);
+    } finally {
+      t.clock.now = NOW;
+    }
+  });
+
   it('applies the filters: region, category, severity, range, stage', async () => {
     const bayatOnly = await dashboard(kesbang, `?region=${BAYAT}`);
     expect(bayatOnly.totals.reports).toBe(6);

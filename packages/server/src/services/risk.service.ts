@@ -633,6 +633,35 @@ export interface TRiskChange {
 
 const CHILD_LEVEL = { province: 'regency', regency: 'district', district: 'village' } as const;
 
+const DECAYED_RAW_BUCKET_MS = 10 * 60_000;
+const DECAYED_RAW_CACHE_MAX = 500;
+/**
+ * The earlier sums by (handle, subtree, grouping, config version, instant). They use reports as
+ * they stand now (status factors included), so a status change shows in the "7 days ago" score
+ * within 10 minutes at most; the score now is always current.
+ */
+const decayedRawCache = new WeakMap<DbHandle, Map<string, Promise<Map<string, number>>>>();
+
+function cachedDecayedRaw(
+  deps: RiskDeps,
+  root: string,
+  level: 'province' | 'regency' | 'district' | 'village' | null,
+  thenMs: number,
+  config: TIndexConfig,
+): Promise<Map<string, number>> {
+  let cache = decayedRawCache.get(deps.handle);
+  if (!cache) decayedRawCache.set(deps.handle, (cache = new Map()));
+  const key = `${root}|${level ?? ''}|${config.version}|${thenMs}`;
+  let entry = cache.get(key);
+  if (!entry) {
+    if (cache.size >= DECAYED_RAW_CACHE_MAX) cache.delete(cache.keys().next().value!);
+    entry = sumDecayedRaw(deps.handle.db, root, level, thenMs, config);
+    cache.set(key, entry);
+    entry.catch(() => cache.delete(key));
+  }
+  return entry;
+}
+
 /**
  * GET /api/risk's items (children of `parent`, or the top of the scope) with each one's score
  * `days` ago. That earlier score counts the reports that had occurred and arrived by then with
@@ -641,7 +670,9 @@ const CHILD_LEVEL = { province: 'regency', regency: 'district', district: 'villa
 export async function listRiskWithChange(deps: RiskDeps, ctx: RequestContext, parent: string | null, days = 7): Promise<TRiskChange[]> {
   const list = await listRisk(deps, ctx, parent ? { parent } : {});
   if (list.items.length === 0) return [];
-  const thenMs = ctx.now.getTime() - days * 86_400_000;
+  // "a week ago" to the 10 minutes: the sums for that instant are then shared by every request
+  // in those 10 minutes (decayedRawCache) instead of each scanning the subtree's reports
+  const thenMs = Math.floor((ctx.now.getTime() - days * 86_400_000) / DECAYED_RAW_BUCKET_MS) * DECAYED_RAW_BUCKET_MS;
   const configs = await loadIndexConfigs(deps.handle.db);
   const config = selectIndexConfig(configs, thenMs);
   const raws = new Map<string, number>();
@@ -656,7 +687,7 @@ export async function listRiskWithChange(deps: RiskDeps, ctx: RequestContext, pa
   }
   const structural = new Map<string, (code: string) => TStructuralResult | null>();
   for (const { root, level } of roots) {
-    for (const [code, raw] of await sumDecayedRaw(deps.handle.db, root, level, thenMs, config)) raws.set(code, raw);
+    for (const [code, raw] of await cachedDecayedRaw(deps, root, level, thenMs, config)) raws.set(code, raw);
     structural.set(root, structuralResolver(await findStructuralFor(deps.handle.db, root), deps.regions, config));
   }
   return list.items.map((item) => {
