@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { DbHandle, Executor } from '../client.js';
 import { auditLog, organisations, outbox, reportAttachments, reportEvents, reports } from '../schema.js';
 import { insertAllByUnnest, insertAllByUnnestPrepared, insertByUnnest } from './bulk.js';
@@ -173,6 +173,8 @@ export interface ReportFilter {
   /** Keyset position: reports created before (createdAt, id). */
   before?: { createdAt: Date; id: string };
   limit: number;
+  /** Rows the first walk of a text search reads (default max(2,000, 40 × limit); tests make it small). */
+  textWalkRows?: number;
 }
 
 /** The conditions of a report list (shared by pages, counts and exports). */
@@ -196,34 +198,122 @@ export function reportConditions(filter: Omit<ReportFilter, 'limit' | 'before'>)
   if (filter.reporterId) c.push(sql`${reports.reporterId} = ${filter.reporterId}`);
   if (filter.from) c.push(sql`${reports.occurredAt} >= ${filter.from}`);
   if (filter.to) c.push(sql`${reports.occurredAt} < ${filter.to}`);
-  if (filter.q) {
-    const terms = filter.q
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter(Boolean)
-      .slice(0, 8)
-      .map((t) => `${t}:*`)
-      .join(' & ');
-    if (terms) c.push(sql`${reports.search} @@ to_tsquery('simple', ${terms})`);
-  }
+  const text = textQuery(filter.q);
+  if (text) c.push(textMatch(text));
   return c;
 }
 
-/** One page, newest first, keyset-paginated on (created_at, id). */
+/** The tsquery text of a search box (every word as a prefix, all required), or null when it has no word. */
+function textQuery(q: string | undefined): string | null {
+  if (!q) return null;
+  const terms = q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8)
+    .map((t) => `${t}:*`)
+    .join(' & ');
+  return terms || null;
+}
+
+function textMatch(terms: string): SQL {
+  return sql`${reports.search} @@ to_tsquery('simple', ${terms})`;
+}
+
+/**
+ * A text search's first walk reads max(2,000, 40 × limit) rows of the ordered list; when they hold
+ * some matches but too few for the page, a second walk reads ten times as many (see findReports).
+ */
+const TEXT_WALK_MIN_ROWS = 2000;
+const TEXT_WALK_ROWS_PER_ITEM = 40;
+const TEXT_WALK_GROWTH = 10;
+
+/** The list order: newest first. */
+// NULLS LAST to match the (…, created_at DESC, id DESC) indexes as Drizzle declares them
+// (DESC NULLS LAST); both columns are NOT NULL, so the order is the same, and the index serves it
+const newestFirst = (t: { createdAt: SQLWrapper; id: SQLWrapper }) => [sql`${t.createdAt} DESC NULLS LAST`, sql`${t.id} DESC NULLS LAST`];
+
+/** Keyset condition: strictly after this position in the list order. */
+function olderThan(b: { createdAt: Date; id: string }): SQL {
+  return or(lt(reports.createdAt, b.createdAt), and(eq(reports.createdAt, b.createdAt), lt(reports.id, b.id)))!;
+}
+
+/**
+ * One page, newest first, keyset-paginated on (created_at, id).
+ *
+ * A text search (`q`) walks the list in order — the (region, created_at, id) index of the
+ * filter — testing each row's stored `search` vector, and stops as soon as the page is full.
+ * Common words ("amplop", "sembako") fill a page within a few hundred rows, while the
+ * full-text (GIN) index finds every match in the country and sorts them all to keep the
+ * newest 50 (hundreds of milliseconds at a million reports). A walk is bounded: the first
+ * reads max(2,000, 40 × limit) rows; if those held some matches but not enough, a second walk
+ * continues for ten times as many; what is still missing then — or at once when the first
+ * walk found nothing, i.e. a rare word, which the index finds fastest — comes from the
+ * full-text index, strictly older than the last row walked. The rows and their order are
+ * exactly those of the plain query.
+ */
 export async function findReports(ex: Executor, filter: ReportFilter): Promise<ReportRow[]> {
-  const c = reportConditions(filter);
-  if (filter.before) {
-    const b = filter.before;
-    c.push(or(lt(reports.createdAt, b.createdAt), and(eq(reports.createdAt, b.createdAt), lt(reports.id, b.id)))!);
+  const text = textQuery(filter.q);
+  const c = reportConditions({ ...filter, q: undefined });
+  if (filter.before) c.push(olderThan(filter.before));
+  if (!text) return plainPage(ex, c, filter.limit);
+
+  const firstWalk = filter.textWalkRows ?? Math.max(TEXT_WALK_MIN_ROWS, TEXT_WALK_ROWS_PER_ITEM * filter.limit);
+  const page: ReportRow[] = [];
+  let remaining = c;
+  for (const walkRows of [firstWalk, firstWalk * TEXT_WALK_GROWTH]) {
+    const { hits, last } = await walkForText(ex, remaining, text, walkRows, filter.limit - page.length);
+    page.push(...hits);
+    // full page, or the walk reached the end of the list: nothing older can match
+    if (page.length === filter.limit || !last) return page;
+    remaining = [...c, olderThan(last)];
+    if (page.length === 0) break;
   }
+  return [...page, ...(await plainPage(ex, [...remaining, textMatch(text)], filter.limit - page.length))];
+}
+
+/**
+ * Up to `need` matches among the next `walkRows` rows of the list, and the last of those rows
+ * when the walk read all `walkRows` (null: the list ended within the walk).
+ */
+async function walkForText(ex: Executor, conditions: SQL[], text: string, walkRows: number, need: number): Promise<{ hits: ReportRow[]; last: ReportRow | null }> {
+  // The LIMIT inside the subquery fences the text condition out of it, so the planner cannot use
+  // the GIN index and walks the list index in order; rows are pulled lazily, so the walk stops at
+  // the page's last match. The walk's last row (n = walkRows) is returned even when it does not
+  // match: it marks where a next step continues.
+  const walk = ex
+    .select({
+      ...REPORT_COLUMNS,
+      hit: sql<boolean>`${textMatch(text)}`.as('hit'),
+      n: sql<number>`(row_number() OVER (ORDER BY ${reports.createdAt} DESC NULLS LAST, ${reports.id} DESC NULLS LAST))::int`.as('n'),
+    })
+    .from(reports)
+    .where(and(...conditions))
+    .orderBy(...newestFirst(reports))
+    .limit(walkRows)
+    .as('walk');
+  const rows = await ex
+    .select()
+    .from(walk)
+    .where(or(walk.hit, eq(walk.n, walkRows)))
+    .orderBy(...newestFirst(walk))
+    .limit(need + 1);
+  const hits: ReportRow[] = [];
+  let last: ReportRow | null = null;
+  for (const { hit, n, ...row } of rows) {
+    if (hit && hits.length < need) hits.push(row);
+    if (n === walkRows) last = row;
+  }
+  return { hits, last };
+}
+
+function plainPage(ex: Executor, conditions: SQL[], limit: number): Promise<ReportRow[]> {
   return ex
     .select(REPORT_COLUMNS)
     .from(reports)
-    .where(and(...c))
-    // NULLS LAST to match the (…, created_at DESC, id DESC) indexes as Drizzle declares them
-    // (DESC NULLS LAST); both columns are NOT NULL, so the order is the same, and the index serves it
-    .orderBy(sql`${reports.createdAt} DESC NULLS LAST`, sql`${reports.id} DESC NULLS LAST`)
-    .limit(filter.limit);
+    .where(and(...conditions))
+    .orderBy(...newestFirst(reports))
+    .limit(limit);
 }
 
 export async function insertAttachment(ex: Executor, row: typeof reportAttachments.$inferInsert): Promise<void> {
