@@ -12,6 +12,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig, type AppConfig } from '../src/config.js';
 import * as schema from '../src/db/schema.js';
 import { openDatabase, type Database, type DbHandle } from '../src/db/client.js';
+import type { NewReportRow } from '../src/db/repositories/reports.js';
 import { insertUsers } from '../src/db/repositories/users.js';
 import type { RegionStore } from '../src/regions/region-store.js';
 import { loadRegionStore } from '../src/services/bootstrap.service.js';
@@ -217,4 +218,32 @@ export async function actOnReport(agent: Agent, id: string, action: string, body
   const current = (await agent.get(`/api/reports/${id}`)).json() as { version: number };
   const res = await agent.post(`/api/reports/${id}/${action}`, { version: current.version, ...body });
   expect(res.statusCode, res.body).toBe(200);
+}
+
+/**
+ * A report row written straight to the table (bulk fixtures for list, search and export tests):
+ * a new field report in `regionCode`, made at `at`, with `over` on top.
+ */
+export function reportRowFixture(regionCode: string, at: Date, over: Partial<NewReportRow> = {}): NewReportRow {
+  return {
+    provinceCode: regionCode.slice(0, 2),
+    id: randomUUID(),
+    regencyCode: regionCode.split('.').slice(0, 2).join('.'),
+    districtCode: regionCode.split('.').slice(0, 3).join('.'),
+    regionCode,
+    category: 'politik_uang',
+    severity: 1,
+    occurredAt: at,
+    discoveredAt: at,
+    title: 'Laporan',
+    description: 'Uraian singkat',
+    source: 'field_officer',
+    status: 'new',
+    statusChangedAt: at,
+    escalationLevel: 'village',
+    contentHash: 'factory',
+    createdAt: at,
+    updatedAt: at,
+    ...over,
+  };
 }

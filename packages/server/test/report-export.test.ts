@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertReportBatch, type NewReportRow } from '../src/db/repositories/reports.js';
-import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
+import { BACKENDS, createTestApp, createTestUser, reportRowFixture, type Agent, type TestApp } from './helpers.js';
 
 const BAYAT = '33.10.04';
 const CAWAS = '33.10.05';
@@ -24,31 +24,16 @@ describe.each(BACKENDS)('report exports on %s', (backend) => {
   /** A report row straight into the table (factory: thousands of rows without going through HTTP). */
   function row(regionCode: string, i: number, over: Partial<NewReportRow> = {}): NewReportRow {
     const at = new Date(t.clock.now.getTime() - (i + 1) * 60_000);
-    return {
-      provinceCode: '33',
-      id: randomUUID(),
-      regencyCode: '33.10',
-      districtCode: regionCode.split('.').slice(0, 3).join('.'),
-      regionCode,
+    return reportRowFixture(regionCode, at, {
       category: i % 2 ? 'hoaks' : 'politik_uang',
       severity: 1 + (i % 4),
-      occurredAt: at,
-      discoveredAt: at,
       title: `Laporan nomor ${i}`,
-      description: 'Uraian singkat',
-      source: 'field_officer',
       lat: i % 3 === 0 ? -7.7 - i / 100_000 : null,
       lon: i % 3 === 0 ? 110.6 : null,
-      status: 'new',
-      statusChangedAt: at,
-      escalationLevel: 'village',
-      contentHash: 'factory',
       reporterName: 'Bripka Agus',
       reporterId: randomUUID(),
-      createdAt: at,
-      updatedAt: at,
       ...over,
-    };
+    });
   }
 
   beforeAll(async () => {

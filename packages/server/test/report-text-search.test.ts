@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findReports, insertReportBatch, type NewReportRow, type ReportFilter } from '../src/db/repositories/reports.js';
-import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
+import { BACKENDS, createTestApp, createTestUser, reportRowFixture, type Agent, type TestApp } from './helpers.js';
 
 // The list's text search walks the ordered list first and falls back to the full-text index
 // (db/repositories/reports.ts findReports). Whatever path a page takes, the rows and their order
@@ -26,26 +25,12 @@ describe.each(BACKENDS)('report list text search on %s', (backend) => {
   function row(regionCode: string, i: number): NewReportRow {
     // three reports per minute share one created_at: the id breaks the tie
     const at = new Date(t.clock.now.getTime() - (Math.floor(i / 3) + 1) * 60_000);
-    return {
-      provinceCode: '33',
-      id: randomUUID(),
-      regencyCode: regionCode.split('.').slice(0, 2).join('.'),
-      districtCode: regionCode.split('.').slice(0, 3).join('.'),
-      regionCode,
+    return reportRowFixture(regionCode, at, {
       category: i % 2 ? 'hoaks' : 'politik_uang',
       severity: 1 + (i % 4),
-      occurredAt: at,
-      discoveredAt: at,
       title: `Laporan ${i} ${wordsOf(i).join(' ')}`,
       description: 'Uraian singkat dari lapangan',
-      source: 'field_officer',
-      status: 'new',
-      statusChangedAt: at,
-      escalationLevel: 'village',
-      contentHash: 'factory',
-      createdAt: at,
-      updatedAt: at,
-    };
+    });
   }
 
   beforeAll(async () => {
