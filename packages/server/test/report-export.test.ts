@@ -48,7 +48,7 @@ describe.each(BACKENDS)('report exports on %s', (backend) => {
     secretId = secret.id!;
     rows.push(tricky, secret);
     for (let i = 0; i < CAWAS_ROWS; i++) rows.push(row(cawasVillages[i % cawasVillages.length]!, i, { title: `Laporan Cawas ${i}` }));
-    for (let i = 0; i < rows.length; i += 500) await insertReportBatch(t.handle.db, { reports: rows.slice(i, i + 500), events: [], audit: [], outbox: [] });
+    for (let i = 0; i < rows.length; i += 500) await insertReportBatch(t.handle, { reports: rows.slice(i, i + 500), events: [], audit: [], outbox: [] });
     await createTestUser(t.handle, { username: 'kesbang', role: 'regency_desk', scopes: ['33.10'], pillarCode: 'kesbangpol' });
     await createTestUser(t.handle, { username: 'panwascam.cawas', role: 'district_desk', scopes: [CAWAS], pillarCode: 'bawaslu' });
     kesbang = await t.login('kesbang');

@@ -40,7 +40,7 @@ describe.each(BACKENDS)('report list text search on %s', (backend) => {
     const rows: NewReportRow[] = [];
     for (let i = 0; i < ROWS; i++) rows.push(row(klaten[(i * 7) % klaten.length]!, i));
     for (let i = 0; i < 600; i++) rows.push(row(outside[i % outside.length]!, i));
-    for (let i = 0; i < rows.length; i += 500) await insertReportBatch(t.handle.db, { reports: rows.slice(i, i + 500), events: [], audit: [], outbox: [] });
+    for (let i = 0; i < rows.length; i += 500) await insertReportBatch(t.handle, { reports: rows.slice(i, i + 500), events: [], audit: [], outbox: [] });
     await createTestUser(t.handle, { username: 'kesbang', role: 'regency_desk', scopes: [KLATEN], pillarCode: 'kesbangpol' });
     kesbang = await t.login('kesbang');
   });

@@ -131,13 +131,6 @@ async function resolveRecipients(ex: Executor, entries: Iterable<string>, cache:
   for (const [entry, people] of found) cache.set(entry, people);
 }
 
-/** What fanning one outbox row out produced. */
-export interface FanOut {
-  users: string[];
-  emails: string[];
-  webhooks: string[];
-}
-
 /** What one fan-out pass reuses across its rows: resolved recipients and the active webhook subscriptions. */
 interface FanOutCache {
   recipients: Map<string, RecipientUser[]>;
@@ -153,8 +146,7 @@ const newFanOutCache = (): FanOutCache => ({ recipients: new Map(), webhooks: nu
  * webhook delivery per matching subscription, then the rows marked fanned out and one
  * pg_notify per topic naming the users with something new.
  */
-async function fanOutRows(deps: DeliveryDeps, ex: Executor, rows: OutboxRow[], now: Date, cache: FanOutCache): Promise<Map<number, FanOut>> {
-  const result = new Map<number, FanOut>();
+async function fanOutRows(deps: DeliveryDeps, ex: Executor, rows: OutboxRow[], now: Date, cache: FanOutCache): Promise<void> {
   const notices: { provinceCode: string; outboxId: number; userId: string }[] = [];
   const deliveries: NewDeliveryRow[] = [];
   await resolveRecipients(ex, rows.flatMap((r) => r.recipients), cache.recipients);
@@ -198,7 +190,6 @@ async function fanOutRows(deps: DeliveryDeps, ex: Executor, rows: OutboxRow[], n
         updatedAt: now,
       });
     }
-    result.set(row.id, { users: [], emails: [...emails], webhooks });
   }
   const newlyNotified = await insertNotificationsFromOutbox(ex, notices);
   await insertDeliveries(ex, deliveries);
@@ -206,7 +197,6 @@ async function fanOutRows(deps: DeliveryDeps, ex: Executor, rows: OutboxRow[], n
   // tell every instance's live streams which users have something new (after commit)
   const byTopic = new Map<string, Set<string>>();
   for (const n of newlyNotified) {
-    result.get(n.outboxId)?.users.push(n.userId);
     const users = byTopic.get(n.topic) ?? new Set<string>();
     users.add(n.userId);
     byTopic.set(n.topic, users);
@@ -217,7 +207,6 @@ async function fanOutRows(deps: DeliveryDeps, ex: Executor, rows: OutboxRow[], n
       await ex.execute(sql`SELECT pg_notify(${NOTIFICATION_CHANNEL}, ${JSON.stringify({ u: users.slice(i, i + 150), t: topic })})`);
     }
   }
-  return result;
 }
 
 /**

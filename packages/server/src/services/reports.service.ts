@@ -34,7 +34,7 @@ import {
   type TSlaConfig,
   type TTaxonomyConfig,
 } from '@sinergi/domain';
-import type { DbHandle, Executor, Tx } from '../db/client.js';
+import type { DbHandle } from '../db/client.js';
 import { auditRows, insertAudit, type AuditEntry } from '../db/repositories/audit.js';
 import {
   findOrganisation,
@@ -195,11 +195,12 @@ async function writeReportBatch(handle: DbHandle, items: PreparedReport[]): Prom
     }
     await insertReportBatch(handle, { reports: fresh.map((f) => f.item.row), events, audit: auditRows(audits), outbox: notices });
   }
+  const freshIndexes = new Set(fresh.map((f) => f.index));
   return items.map((item, index) => {
     const result = results[index];
     if (result instanceof Error) return result;
     const row = (inserted.get(item.row.id) ?? existing.get(item.row.id))!;
-    return { row, duplicate: !fresh.some((f) => f.index === index) };
+    return { row, duplicate: !freshIndexes.has(index) };
   });
 }
 

@@ -15,28 +15,20 @@ export async function insertByUnnest<T extends PgTable>(ex: Executor, table: T, 
   await ex.execute(unnestInsert(table, rows));
 }
 
-/** One table's rows for {@link insertAllByUnnest}. */
+/** One table's rows for {@link insertAllByUnnestPrepared}. */
 export interface UnnestPart<T extends PgTable = PgTable> {
   table: T;
   rows: readonly T['$inferInsert'][];
-}
-
-/**
- * Rows of several tables inserted by ONE statement (the first inserts as data-modifying
- * `WITH` queries, the last as the main statement): atomic without an explicit transaction,
- * and one round trip instead of BEGIN, one INSERT per table and COMMIT. Tables without rows
- * are left out.
- */
-export async function insertAllByUnnest(ex: Executor, parts: readonly UnnestPart[]): Promise<void> {
-  const shapes = parts.filter((p) => p.rows.length > 0).map((p) => shapeOf(p.table, p.rows));
-  if (shapes.length > 0) await ex.execute(composedInsert(shapes));
 }
 
 const dialect = new PgDialect();
 const statementTexts = new Map<string, { name: string; text: string }>();
 
 /**
- * {@link insertAllByUnnest} for the hottest write path, without Drizzle at run time: the
+ * Rows of several tables inserted by ONE statement (the first inserts as data-modifying
+ * `WITH` queries, the last as the main statement): atomic without an explicit transaction,
+ * and one round trip instead of BEGIN, one INSERT per table and COMMIT. Tables without rows
+ * are left out. Built for the hottest write path, without Drizzle at run time: the
  * statement's text is rendered once per shape (tables and the columns the rows set) and run
  * as a named prepared statement (on PostgreSQL parsed and planned once per connection); each
  * call only lays the values out column by column.
@@ -90,7 +82,7 @@ function composedInsert(shapes: Shape[]): SQL {
 }
 
 /** The `INSERT … SELECT FROM unnest(…)` statement of {@link insertByUnnest}, for composing. */
-export function unnestInsert<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][]): SQL {
+function unnestInsert<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][]): SQL {
   return insertSqlOf(shapeOf(table, rows));
 }
 

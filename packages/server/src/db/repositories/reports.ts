@@ -2,7 +2,7 @@ import { isInScope } from '@sinergi/domain';
 import { and, eq, getTableColumns, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { selectRows, type DbHandle, type Executor } from '../client.js';
 import { auditLog, organisations, outbox, reportAttachments, reportEvents, reports } from '../schema.js';
-import { insertAllByUnnest, insertAllByUnnestPrepared, insertByUnnest } from './bulk.js';
+import { insertAllByUnnestPrepared, insertByUnnest } from './bulk.js';
 import { inScope, toTextArray } from './scope.js';
 
 /** Every column but the generated search vector (never needed in Node, and heavy to decode). */
@@ -38,17 +38,15 @@ export type StoredReportHead = Pick<ReportRow, 'id' | 'receiptCode' | 'status' |
  * single round trip. A clash on a report id fails the whole statement (nothing written).
  */
 export async function insertReportBatch(
-  ex: Executor | DbHandle,
+  handle: DbHandle,
   batch: { reports: NewReportRow[]; events: NewReportEventRow[]; audit: (typeof auditLog.$inferInsert)[]; outbox: NewOutboxRow[] },
 ): Promise<void> {
-  const parts = [
+  await insertAllByUnnestPrepared(handle, [
     { table: auditLog, rows: batch.audit },
     { table: reportEvents, rows: batch.events },
     { table: outbox, rows: batch.outbox },
     { table: reports, rows: batch.reports },
-  ];
-  if ('queryPrepared' in ex) await insertAllByUnnestPrepared(ex, parts);
-  else await insertAllByUnnest(ex, parts);
+  ]);
 }
 
 export async function insertReportEvents(ex: Executor, rows: NewReportEventRow[]): Promise<void> {
