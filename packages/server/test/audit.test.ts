@@ -60,6 +60,21 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
     expect(chain.map((r) => r.chain_seq)).toEqual(chain.map((_, i) => i + 1));
   });
 
+  it('seals in small batches across several transactions into one unbroken chain', async () => {
+    await sealAll(t.handle);
+    const { id: userId } = await createTestUser(t.handle, { username: 'batch.user', role: 'kecamatan_desk', scopes: ['33.10.04'] });
+    await t.handle.query(
+      `INSERT INTO audit_log (province_code, actor_id, actor_name, action, entity, entity_id, after)
+       SELECT '33', $1::uuid, 'batch.user', 'test.batch', 'user', $1::text, jsonb_build_object('n', n) FROM generate_series(1, 23) AS n`,
+      [userId],
+    );
+    expect(await sealAuditLog(t.handle, 5)).toBeGreaterThanOrEqual(23); // five transactions of 5, the last short
+    const result = await verifyAuditLog(t.handle);
+    expect(result).toMatchObject({ ok: true, unsealed: 0, problems: [] });
+    const chain = await rowsOf("province_code = '33'");
+    expect(chain.map((r) => r.chain_seq)).toEqual(chain.map((_, i) => i + 1));
+  });
+
   it('rejects every change to the log but the one-time seal', async () => {
     const [row] = await rowsOf("province_code = '33' AND chain_seq = 1");
     await expect(t.handle.query(`UPDATE audit_log SET after = '{"x":1}' WHERE id = $1`, [row!.id])).rejects.toThrow(/append-only/);
