@@ -173,12 +173,13 @@ function healthLoad(url, duration) {
   );
 }
 
-function postChecks(r) {
+/** The p99 target is issue #3's for PostgreSQL; on PGlite (one process, one connection) the target is throughput. */
+function postChecks(r, kind) {
   return [
     check('POST: throughput', round(r.reqPerSec, 0), 'req/s'),
     check('POST: p50', r.p50, 'ms'),
     check('POST: p97.5', r.p97_5, 'ms'),
-    check('POST: p99', r.p99, 'ms', P99_TARGET_MS),
+    check('POST: p99', r.p99, 'ms', kind === 'postgres' ? P99_TARGET_MS : undefined),
     check('POST: non-2xx answers + errors', r.non2xx + r.errors, '', 0),
     check('POST: server CPU per request', r.serverCpuUsPerRequest, 'µs'),
   ];
@@ -192,7 +193,7 @@ export async function run(ctx) {
     const server = await startServer(db);
     try {
       const r = await measurePost(server, kind);
-      const checks = postChecks(r);
+      const checks = postChecks(r, kind);
       const details = { kind, user: DEMO_USER, connections: CONNECTIONS, durationSeconds: DURATION_S, post: r };
       details.healthFloor = await healthLoad(server.url, 5);
       checks.push(check('floor: GET /api/health (SELECT 1), same server', round(details.healthFloor.reqPerSec, 0), 'req/s'));

@@ -8,6 +8,7 @@ import {
   buildSpikeAlert,
   decideSeverity4Alert,
   detectSpike,
+  spikeFromCounts,
   isCountedForSpike,
   isLevelRise,
   logFactorial,
@@ -125,6 +126,17 @@ describe('spike detection', () => {
     expect(r.isSpike).toBe(true);
     expect(detectSpike(three.slice(1), NOW, S)).toMatchObject({ isSpike: false, count: 2 });
     expect(detectSpike(three, NOW, { ...S, minCount: 4 }).isSpike).toBe(false);
+  });
+
+  it('decides from the two counts alone exactly as from the times', () => {
+    const burst = Array.from({ length: 12 }, (_, i) => NOW - i * H);
+    for (const times of [[...steady, ...burst], steady, [NOW - 3 * H, NOW - 2 * H, NOW - H], [NOW - H]]) {
+      const sorted = [...times].sort((a, b) => a - b);
+      const r = detectSpike(sorted, NOW, S);
+      expect(spikeFromCounts(r.count, r.baselineCount, S)).toEqual(r);
+    }
+    expect(spikeFromCounts(12, 56, S)).toMatchObject({ isSpike: true, ratePerDay: 2 });
+    expect(spikeFromCounts(2, 0, S).isSpike).toBe(false); // under minCount
   });
 
   it('counts the window as (now − 24 h, now]', () => {

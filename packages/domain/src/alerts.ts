@@ -514,6 +514,15 @@ export function detectSpike(sortedTimesMs: readonly number[], nowMs: number, set
   const windowStart = nowMs - windowMs;
   const count = countIn(sortedTimesMs, windowStart, nowMs);
   const baselineCount = countIn(sortedTimesMs, windowStart - settings.baselineDays * DAY_MS, windowStart);
+  return spikeFromCounts(count, baselineCount, settings);
+}
+
+/**
+ * The spike test from the two counts alone: `count` countable reports in the window and
+ * `baselineCount` in the `baselineDays` before it (what `detectSpike` counts from the times;
+ * the server counts them in SQL).
+ */
+export function spikeFromCounts(count: number, baselineCount: number, settings: TSpikeSettings): TSpikeResult {
   const ratePerDay = Math.max(baselineCount / settings.baselineDays, settings.minBaselinePerDay);
   const expected = (ratePerDay * settings.windowHours) / 24;
   const pValue = poissonUpperTail(count, expected);

@@ -62,7 +62,7 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
 
   it('seals in small batches across several transactions into one unbroken chain', async () => {
     await sealAll(t.handle);
-    const { id: userId } = await createTestUser(t.handle, { username: 'batch.user', role: 'kecamatan_desk', scopes: ['33.10.04'] });
+    const { id: userId } = await createTestUser(t.handle, { username: 'batch.user', role: 'district_desk', scopes: ['33.10.04'] });
     await t.handle.query(
       `INSERT INTO audit_log (province_code, actor_id, actor_name, action, entity, entity_id, after)
        SELECT '33', $1::uuid, 'batch.user', 'test.batch', 'user', $1::text, jsonb_build_object('n', n) FROM generate_series(1, 23) AS n`,

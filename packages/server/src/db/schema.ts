@@ -272,6 +272,9 @@ export const reports = pgTable(
     index('reports_village_created_idx').on(t.regionCode, t.createdAt.desc(), t.id.desc()),
     index('reports_open_sla_idx').on(t.status, t.createdAt).where(sql`status IN ('new', 'verified')`),
     index('reports_dedup_idx').on(t.regencyCode, t.category, t.occurredAt),
+    // a regency desk's list filtered by one category, newest first: without it PostgreSQL reads all
+    // of the regency's reports of that category through the dedup index and sorts them
+    index('reports_regency_category_created_idx').on(t.regencyCode, t.category, t.createdAt.desc(), t.id.desc()),
     index('reports_incident_idx').on(t.incidentId),
     uniqueIndex('reports_receipt_idx').on(t.receiptCode),
     index('reports_search_idx').using('gin', t.search),

@@ -8,7 +8,8 @@ import {
   can,
   decideSeverity4Alert,
   decodeCursor,
-  detectSpike,
+  spikeFromCounts,
+  type TSpikeResult,
   dynamicRawAt,
   encodeCursor,
   isInScope,
@@ -43,6 +44,7 @@ import {
   findAlertEvents,
   findAlertReports,
   findAlerts,
+  countSpikeGroups,
   findSpikeCandidateDistricts,
   findSpikeReports,
   insertAlertEvents,
@@ -433,7 +435,7 @@ async function applyStageBoundaryRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, 
 
 /**
  * The spike rule: districts with at least `minCount` countable reports (an incident once) in the
- * window are tested against their own 28-day baseline (`detectSpike`, one-sided Poisson). One
+ * window are tested against their own 28-day baseline (`spikeFromCounts`, one-sided Poisson). One
  * open spike alert per district: the next can only come after it is closed.
  */
 async function applySpikeRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, config: TIndexConfig, nowMs: number): Promise<number> {
@@ -441,10 +443,15 @@ async function applySpikeRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, config: 
   const windowStart = new Date(nowMs - s.windowHours * 3_600_000);
   const candidates = await findSpikeCandidateDistricts(tx, windowStart, new Date(nowMs), s.minCount);
   if (candidates.length === 0) return 0;
-  const rows = await findSpikeReports(tx, candidates, new Date(windowStart.getTime() - s.baselineDays * 86_400_000), new Date(nowMs));
-  // grouped once (rows come ordered by time, and stay so per district): filtering the rows again
-  // for every candidate district was quadratic — about a second of blocked event loop per check
-  // at a million reports
+  const from = new Date(windowStart.getTime() - s.baselineDays * 86_400_000);
+  // the test on the counts (counted in SQL); the rows only of the districts that spike
+  const spiking = new Map<string, TSpikeResult>();
+  for (const c of await countSpikeGroups(tx, candidates, from, windowStart, new Date(nowMs))) {
+    const result = spikeFromCounts(c.count, c.baselineCount, s);
+    if (result.isSpike) spiking.set(c.districtCode, result);
+  }
+  if (spiking.size === 0) return 0;
+  const rows = await findSpikeReports(tx, [...spiking.keys()], from, new Date(nowMs));
   const byDistrict = new Map<string, typeof rows>();
   for (const r of rows) {
     const list = byDistrict.get(r.districtCode);
@@ -452,14 +459,8 @@ async function applySpikeRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, config: 
     else byDistrict.set(r.districtCode, [r]);
   }
   let raised = 0;
-  for (const district of candidates) {
+  for (const [district, result] of spiking) {
     const mine = byDistrict.get(district) ?? [];
-    const result = detectSpike(
-      mine.map((r) => r.occurredAtMs),
-      nowMs,
-      s,
-    );
-    if (!result.isSpike) continue;
     const inWindow = mine.filter((r) => r.occurredAtMs > windowStart.getTime());
     const facts: (TAlertReportFacts & { id: string })[] = inWindow.flatMap((r) =>
       r.reportIds.map((id) => ({ id, source: OFFICER_SOURCES.has(r.source) ? ('officer' as const) : ('public' as const), status: toIndexStatus(r.status) })),

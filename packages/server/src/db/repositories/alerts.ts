@@ -129,6 +129,37 @@ export async function findSpikeCandidateDistricts(ex: Executor, windowStart: Dat
   return (result as unknown as { rows: { district_code: string }[] }).rows.map((r) => r.district_code);
 }
 
+/**
+ * For each of these districts, its countable reports (one per incident, at the incident's first
+ * report in the period) in the window (windowStart, now] and in the baseline (from, windowStart]:
+ * the spike test needs only the two counts, and counting here instead of handing every row of
+ * 28 days to the server keeps ~80,000 rows per check (at a million reports) off its event loop.
+ * The same groups as `findSpikeReports` over (from, now].
+ */
+export async function countSpikeGroups(
+  ex: Executor,
+  districtCodes: readonly string[],
+  from: Date,
+  windowStart: Date,
+  now: Date,
+): Promise<{ districtCode: string; count: number; baselineCount: number }[]> {
+  if (districtCodes.length === 0) return [];
+  const result = await ex.execute(sql`
+    SELECT district_code, count(*) FILTER (WHERE at > ${windowStart.toISOString()}::timestamptz)::int AS n,
+           count(*) FILTER (WHERE at <= ${windowStart.toISOString()}::timestamptz)::int AS base
+    FROM (SELECT district_code, min(occurred_at) AS at FROM reports
+          WHERE district_code = ANY(${toTextArray(districtCodes)})
+            AND occurred_at > ${from.toISOString()}::timestamptz AND occurred_at <= ${now.toISOString()}::timestamptz
+            AND status NOT IN ('draft', 'rejected')
+          GROUP BY district_code, coalesce(incident_id, id)) AS g
+    GROUP BY district_code ORDER BY district_code`);
+  return (result as unknown as { rows: { district_code: string; n: number | string; base: number | string }[] }).rows.map((r) => ({
+    districtCode: r.district_code,
+    count: Number(r.n),
+    baselineCount: Number(r.base),
+  }));
+}
+
 /** Countable reports of districts occurring in (from, to], one row per incident (or lone report). */
 export async function findSpikeReports(ex: Executor, districtCodes: readonly string[], from: Date, to: Date): Promise<SpikeReportRow[]> {
   if (districtCodes.length === 0) return [];
