@@ -1,6 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { openDatabase, withStartupLock } from './db/client.js';
 import { DataDirLockedError, annotateDataDirLock } from './db/lock.js';
 import { sealAuditLog } from './db/repositories/audit.js';
 import { seedDemo } from './demo/index.js';
@@ -25,11 +25,12 @@ async function main(): Promise<void> {
   );
   const { regions, adminPassword } = await bootstrapDatabase(handle, { adminPassword: config.adminPassword }, say);
   const elections = new ElectionStore(handle);
-  await elections.reload();
   const reportWriter = createReportWriter(handle);
-  if (config.demo) {
-    await seedDemo({ handle, regions, elections, reportWriter }, { password: config.demoPassword, progress: say });
-  }
+  // another instance starting now may be seeding the demo: read the elections after it is done
+  await withStartupLock(handle, async () => {
+    await elections.reload();
+    if (config.demo) await seedDemo({ handle, regions, elections, reportWriter }, { password: config.demoPassword, progress: say });
+  });
   const app = await buildApp({ config, handle, regions, elections, reportWriter, attachments: createAttachmentStore(config), now: () => new Date() });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

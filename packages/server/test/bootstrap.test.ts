@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DbHandle } from '../src/db/client.js';
 import { setMeta } from '../src/db/repositories/meta.js';
-import { ensureRegions } from '../src/services/bootstrap.service.js';
+import { bootstrapDatabase, ensureRegions } from '../src/services/bootstrap.service.js';
 import { BACKENDS, openTestDb, type TestDb } from './helpers.js';
 
 describe.each(BACKENDS)('first start vs later start on %s', (backend) => {
@@ -21,4 +24,38 @@ describe.each(BACKENDS)('first start vs later start on %s', (backend) => {
     expect(messages.at(-1)).toContain('91.599/91.599');
     expect(await ensureRegions(db.handle)).toEqual({ imported: false, count: 91_599 });
   });
+});
+
+describe.each(BACKENDS.filter((b) => b === 'postgres'))('two instances started together on one empty %s', () => {
+  const url = process.env.TEST_DATABASE_URL!;
+  const name = `sinergi_t_boot_${randomBytes(5).toString('hex')}`;
+  const handles: DbHandle[] = [];
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const target = new URL(url);
+    target.pathname = `/${name}`;
+    // pools of one connection: the start-up lock must not take the connection the work needs
+    for (let i = 0; i < 2; i++) handles.push(await openDatabase({ kind: 'postgres', url: target.toString(), poolSize: 1 }));
+  });
+  afterAll(async () => {
+    for (const h of handles) await h.close();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.end();
+  });
+
+  it('bootstrap one after the other: one administrator created, one password shown, one first start', async () => {
+    const results = await Promise.all(handles.map((h) => bootstrapDatabase(h, {})));
+    expect(results.filter((r) => r.adminPassword !== null)).toHaveLength(1);
+    expect(results.filter((r) => r.firstStart)).toHaveLength(1);
+    const [users] = await handles[0]!.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE username = 'admin'`);
+    expect(users!.n).toBe(1);
+    const [created] = await handles[0]!.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'user.create' AND after->>'username' = 'admin'`);
+    expect(created!.n).toBe(1);
+    expect(results[0]!.regions.countByLevel()).toEqual(results[1]!.regions.countByLevel());
+  }, 240_000);
 });

@@ -134,6 +134,25 @@ export async function runMigrations(handle: DbHandle): Promise<void> {
   }
 }
 
+/**
+ * Run the start-up work (bootstrap, demo seed) of one instance at a time. Instances started
+ * together on one empty PostgreSQL would otherwise each find no administrator and create one,
+ * or seed the demo twice. On PGlite the data directory's lock already admits one process.
+ */
+export async function withStartupLock<T>(handle: DbHandle, work: () => Promise<T>): Promise<T> {
+  if (handle.kind === 'pglite') return work();
+  // a connection of its own, not the pool's: the work needs the pool, which may hold one connection
+  const client = new pg.Client(handle.pool!.options);
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(727273)');
+    return await work();
+  } finally {
+    // ending the session releases the lock too
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Rows of a raw Drizzle SQL query, on either driver. */
 export async function selectRows<T>(executor: Executor, query: SQL): Promise<T[]> {
   const result = (await executor.execute(query)) as unknown as { rows: T[] };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_PILLARS } from '@sinergi/domain';
 import type { DbHandle } from '../db/client.js';
-import { runMigrations } from '../db/client.js';
+import { runMigrations, withStartupLock } from '../db/client.js';
 import { insertAudit } from '../db/repositories/audit.js';
 import { getMeta, setMeta } from '../db/repositories/meta.js';
 import { countPillars, upsertPillars } from '../db/repositories/pillars.js';
@@ -83,12 +83,19 @@ export interface BootstrapResult {
   firstStart: boolean;
 }
 
-/** Everything the first start needs; later starts find it done and return in well under a second. */
+/**
+ * Everything the first start needs; later starts find it done and return in well under a second.
+ * One instance at a time (withStartupLock): a second one started together waits and finds it done.
+ */
 export async function bootstrapDatabase(
   handle: DbHandle,
   options: { adminPassword?: string },
   progress: Progress = () => {},
 ): Promise<BootstrapResult> {
+  return withStartupLock(handle, () => bootstrapUnlocked(handle, options, progress));
+}
+
+async function bootstrapUnlocked(handle: DbHandle, options: { adminPassword?: string }, progress: Progress): Promise<BootstrapResult> {
   progress('migrasi basis data / database migrations');
   await runMigrations(handle);
   const firstStart = (await getMeta(handle.db, 'initialised')) === null;
