@@ -118,7 +118,7 @@ export async function runPgbench(dbUrl, duration) {
     const script = path.join(dir, 'insert-report.sql');
     fs.writeFileSync(script, PGBENCH_SCRIPT);
     const u = new URL(dbUrl);
-    const args = ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(duration), '-f', script, '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)];
+    const args = ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(duration), '-f', script, '-h', u.searchParams.get('host') ?? u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1)];
     const env = { ...process.env, ...(u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {}) };
     let out;
     try {

@@ -88,15 +88,16 @@ export const GENESIS_HASH = '0'.repeat(64);
  * can no longer gain members, so a late commit is never skipped. Runs outside the hot path
  * (a timer in the server, or `sinergi audit verify`); one sealer at a time per database.
  *
- * Work goes in transactions of `batch` rows with a turn of the event loop between them: the
- * reading, hashing and array building of one batch is synchronous, and at 5,000 rows it held
+ * The hashing of a batch and the building of its UPDATE are synchronous work on the server's
+ * event loop: they go in slices of `slice` rows, one UPDATE each, with a turn of the event loop
+ * between them (one read of `batch` rows, one transaction). A whole batch of 5,000 at once held
  * the server's requests for 15–35 ms every two seconds under write load (the report
- * benchmark's p99); 500 rows hold it for a few milliseconds.
+ * benchmark's p99); smaller transactions instead cost PostgreSQL three times as much per row
+ * (each batch walks the unsealed index past the rows sealed before it, until vacuum).
  */
-export async function sealAuditLog(handle: DbHandle, batch = 500): Promise<number> {
+export async function sealAuditLog(handle: DbHandle, batch = 5000, slice = 500): Promise<number> {
   let sealed = 0;
   for (;;) {
-    if (sealed > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const n = await handle.db.transaction(async (tx) => {
       const run = async <T>(text: string, params: unknown[] = []) =>
         ((await tx.execute(sqlRaw(text, params))) as unknown as { rows: T[] }).rows;
@@ -117,28 +118,32 @@ export async function sealAuditLog(handle: DbHandle, batch = 500): Promise<numbe
         );
         heads.set(p, head ? { seq: Number(head.chain_seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH });
       }
-      const ids: string[] = [];
-      const provs: string[] = [];
-      const seqs: number[] = [];
-      const prevs: string[] = [];
-      const hashes: string[] = [];
-      for (const row of rows) {
-        const head = heads.get(row.province_code)!;
-        const seq = head.seq + 1;
-        const hash = auditHash(row, seq, head.hash);
-        ids.push(String(row.id));
-        provs.push(row.province_code);
-        seqs.push(seq);
-        prevs.push(head.hash);
-        hashes.push(hash);
-        heads.set(row.province_code, { seq, hash });
+      // hashed and written a slice at a time, a turn of the event loop between slices
+      for (let from = 0; from < rows.length; from += slice) {
+        if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        const ids: string[] = [];
+        const provs: string[] = [];
+        const seqs: string[] = [];
+        const prevs: string[] = [];
+        const hashes: string[] = [];
+        for (const row of rows.slice(from, from + slice)) {
+          const head = heads.get(row.province_code)!;
+          const seq = head.seq + 1;
+          const hash = auditHash(row, seq, head.hash);
+          ids.push(String(row.id));
+          provs.push(row.province_code);
+          seqs.push(String(seq));
+          prevs.push(head.hash);
+          hashes.push(hash);
+          heads.set(row.province_code, { seq, hash });
+        }
+        await run(
+          `UPDATE audit_log a SET chain_seq = s.seq, prev_hash = s.prev, hash = s.hash
+           FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS s(prov, id, seq, prev, hash)
+           WHERE a.province_code = s.prov AND a.id = s.id AND a.chain_seq IS NULL`,
+          [toPgArray(provs), toPgArray(ids), toPgArray(seqs), toPgArray(prevs), toPgArray(hashes)],
+        );
       }
-      await run(
-        `UPDATE audit_log a SET chain_seq = s.seq, prev_hash = s.prev, hash = s.hash
-         FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS s(prov, id, seq, prev, hash)
-         WHERE a.province_code = s.prov AND a.id = s.id AND a.chain_seq IS NULL`,
-        [toPgArray(provs), toPgArray(ids), toPgArray(seqs.map(String)), toPgArray(prevs), toPgArray(hashes)],
-      );
       return rows.length;
     });
     sealed += n;
