@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { asc, ne } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, runMigrations, type DbHandle } from '../src/db/client.js';
 import { sealAuditLog, verifyAuditLog } from '../src/db/repositories/audit.js';
@@ -11,7 +9,7 @@ import { BackupError, restoreBackup, writeBackup } from '../src/services/backup.
 import { loadRegionStore } from '../src/services/bootstrap.service.js';
 import { systemContext } from '../src/services/context.js';
 import { createUsers, resetUserPassword } from '../src/services/users.service.js';
-import { BACKENDS, openTestDb, sealAll, type Backend, type TestDb } from './helpers.js';
+import { BACKENDS, createEmptyPgDatabase, openTestDb, sealAll, type Backend, type TestDb } from './helpers.js';
 
 /** An empty, migrated database: what an operator restores into (the documented path). */
 async function openEmptyDb(kind: Backend): Promise<TestDb> {
@@ -20,24 +18,14 @@ async function openEmptyDb(kind: Backend): Promise<TestDb> {
     await runMigrations(handle);
     return { handle, dispose: () => handle.close() };
   }
-  const url = process.env.TEST_DATABASE_URL!;
-  const name = `sinergi_r_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const handle = await openDatabase({ kind: 'postgres', url: target.toString(), poolSize: 4 });
+  const db = await createEmptyPgDatabase('sinergi_r');
+  const handle = await openDatabase({ kind: 'postgres', url: db.url, poolSize: 4 });
   await runMigrations(handle);
   return {
     handle,
     async dispose() {
       await handle.close();
-      const cleanup = new pg.Client({ connectionString: url });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await db.drop();
     },
   };
 }

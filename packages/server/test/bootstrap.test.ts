@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DbHandle } from '../src/db/client.js';
 import { setMeta } from '../src/db/repositories/meta.js';
 import { bootstrapDatabase, ensureRegions } from '../src/services/bootstrap.service.js';
-import { BACKENDS, openTestDb, type TestDb } from './helpers.js';
+import { BACKENDS, createEmptyPgDatabase, openTestDb, type TestDb } from './helpers.js';
 
 describe.each(BACKENDS)('first start vs later start on %s', (backend) => {
   let db: TestDb;
@@ -27,25 +25,16 @@ describe.each(BACKENDS)('first start vs later start on %s', (backend) => {
 });
 
 describe.each(BACKENDS.filter((b) => b === 'postgres'))('two instances started together on one empty %s', () => {
-  const url = process.env.TEST_DATABASE_URL!;
-  const name = `sinergi_t_boot_${randomBytes(5).toString('hex')}`;
   const handles: DbHandle[] = [];
+  let db: Awaited<ReturnType<typeof createEmptyPgDatabase>>;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const target = new URL(url);
-    target.pathname = `/${name}`;
+    db = await createEmptyPgDatabase('sinergi_t_boot');
     // pools of one connection: the start-up lock must not take the connection the work needs
-    for (let i = 0; i < 2; i++) handles.push(await openDatabase({ kind: 'postgres', url: target.toString(), poolSize: 1 }));
+    for (let i = 0; i < 2; i++) handles.push(await openDatabase({ kind: 'postgres', url: db.url, poolSize: 1 }));
   });
   afterAll(async () => {
     for (const h of handles) await h.close();
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.end();
+    await db?.drop();
   });
 
   it('bootstrap one after the other: one administrator created, one password shown, one first start', async () => {

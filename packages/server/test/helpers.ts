@@ -102,6 +102,25 @@ export async function createTestUser(
   return row!;
 }
 
+/** An empty database on the test PostgreSQL (no migrations): its URL, and drop() to remove it. */
+export async function createEmptyPgDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL!;
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const run = async (text: string) => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(text);
+    } finally {
+      await admin.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return { url: target.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 /** A signed-in HTTP client over app.inject, carrying the cookie and the CSRF token. */
 export interface Agent {
   csrf: string;
