@@ -128,15 +128,16 @@ describe('spike detection', () => {
     expect(detectSpike(three, NOW, { ...S, minCount: 4 }).isSpike).toBe(false);
   });
 
-  it('decides from the two counts alone exactly as from the times', () => {
-    const burst = Array.from({ length: 12 }, (_, i) => NOW - i * H);
-    for (const times of [[...steady, ...burst], steady, [NOW - 3 * H, NOW - 2 * H, NOW - H], [NOW - H]]) {
-      const sorted = [...times].sort((a, b) => a - b);
-      const r = detectSpike(sorted, NOW, S);
-      expect(spikeFromCounts(r.count, r.baselineCount, S)).toEqual(r);
-    }
-    expect(spikeFromCounts(12, 56, S)).toMatchObject({ isSpike: true, ratePerDay: 2 });
+  it('decides from the two counts alone', () => {
+    // the burst case above: 12 in the window over 56 in 28 days
+    const r = spikeFromCounts(12, 56, S);
+    expect(r).toMatchObject({ isSpike: true, count: 12, baselineCount: 56, ratePerDay: 2, windowHours: 24 });
+    expect(r.pValue).toBeCloseTo(poissonUpperTail(12, 2), 15);
+    // the quiet-region case: the floor of 0.1 a day
+    expect(spikeFromCounts(3, 0, S)).toMatchObject({ isSpike: true, ratePerDay: 0.1 });
+    expect(spikeFromCounts(3, 0, S).pValue).toBeCloseTo(1.54653070264671643e-4, 15);
     expect(spikeFromCounts(2, 0, S).isSpike).toBe(false); // under minCount
+    expect(spikeFromCounts(4, 4 * 28, S).isSpike).toBe(false); // the usual rate
   });
 
   it('counts the window as (now − 24 h, now]', () => {

@@ -1,1 +1,1 @@
-CREATE INDEX "reports_regency_category_created_idx" ON "reports" USING btree ("regency_code","category","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);
+CREATE INDEX IF NOT EXISTS "reports_regency_category_created_idx" ON "reports" USING btree ("regency_code","category","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);

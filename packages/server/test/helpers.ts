@@ -198,11 +198,15 @@ export async function createTestApp(backend: Backend, overrides: Partial<AppConf
  * PostgreSQL cluster (xids are cluster-wide), so test files running in parallel on other
  * databases can hold it back for a moment: retry rather than assume a quiet server.
  */
-export async function sealAll(handle: Parameters<typeof sealAuditLog>[0], timeoutMs = 15_000): Promise<number> {
+export async function sealAll(
+  handle: Parameters<typeof sealAuditLog>[0],
+  timeoutMs = 15_000,
+  sizes: { batch?: number; slice?: number } = {},
+): Promise<number> {
   let total = 0;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    total += await sealAuditLog(handle);
+    total += await sealAuditLog(handle, sizes.batch, sizes.slice);
     const [row] = await handle.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE chain_seq IS NULL');
     if (Number(row!.n) === 0 || Date.now() > deadline) return total;
     await new Promise((r) => setTimeout(r, 50));

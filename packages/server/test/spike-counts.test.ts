@@ -36,6 +36,10 @@ describe.each(BACKENDS)('spike counts in SQL on %s', (backend) => {
     rows.push(reportRowFixture(villageOf(d0), at(3), { status: 'draft' }));
     rows.push(reportRowFixture(villageOf(d0), at(4), { status: 'rejected' }));
     rows.push(reportRowFixture(villageOf(d0), at(24 * 40)));
+    // on the boundaries: exactly at the window's start counts in the baseline, exactly at the
+    // baseline's start (29 days back) not at all
+    rows.push(reportRowFixture(villageOf(d0), at(S.windowHours)));
+    rows.push(reportRowFixture(villageOf(d0), at(S.windowHours + S.baselineDays * 24)));
     // district 1: the same number today over a busy baseline — no spike
     for (let i = 0; i < 6; i++) rows.push(reportRowFixture(villageOf(d1), at(2 + i)));
     for (let i = 0; i < 28 * 6; i++) rows.push(reportRowFixture(villageOf(d1), at(25 + i * 4)));
@@ -53,6 +57,7 @@ describe.each(BACKENDS)('spike counts in SQL on %s', (backend) => {
     const from = new Date(windowStart.getTime() - S.baselineDays * 24 * H);
     const candidates = await findSpikeCandidateDistricts(t.handle.db, windowStart, now, S.minCount);
     expect(candidates).toEqual(expect.arrayContaining(districts.slice(0, 2)));
+    expect(candidates).not.toContain(districts[2]); // an incident of three counts once
     const counts = await countSpikeGroups(t.handle.db, districts, from, windowStart, now);
     const rows = await findSpikeReports(t.handle.db, districts, from, now);
     for (const d of districts) {
@@ -66,8 +71,9 @@ describe.each(BACKENDS)('spike counts in SQL on %s', (backend) => {
       expect(spikeFromCounts(c.count, c.baselineCount, S)).toEqual(fromRows);
     }
     const [d0, d1, d2] = counts;
-    // the incident counted once, in the baseline (its first report is 30 hours old)
-    expect(d0).toMatchObject({ districtCode: districts[0], count: 6, baselineCount: 6 });
+    // the incident counted once, in the baseline (its first report is 30 hours old), and the
+    // report at the window's start; not the one at the baseline's start
+    expect(d0).toMatchObject({ districtCode: districts[0], count: 6, baselineCount: 7 });
     expect(d1).toMatchObject({ districtCode: districts[1], count: 6, baselineCount: 28 * 6 });
     expect(d2).toMatchObject({ districtCode: districts[2], count: 2, baselineCount: 0 });
     expect(spikeFromCounts(d0!.count, d0!.baselineCount, S).isSpike).toBe(true);

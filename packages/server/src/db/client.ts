@@ -138,11 +138,16 @@ export async function runMigrations(handle: DbHandle): Promise<void> {
  * Run the start-up work (bootstrap, demo seed) of one instance at a time. Instances started
  * together on one empty PostgreSQL would otherwise each find no administrator and create one,
  * or seed the demo twice. On PGlite the data directory's lock already admits one process.
+ * Never nest it: each call holds the lock on a session of its own, so an inner call would wait
+ * for the outer one forever.
  */
 export async function withStartupLock<T>(handle: DbHandle, work: () => Promise<T>): Promise<T> {
   if (handle.kind === 'pglite') return work();
   // a connection of its own, not the pool's: the work needs the pool, which may hold one connection
   const client = new pg.Client(handle.pool!.options);
+  // a dropped connection (PostgreSQL restarting) must not crash the process: the work goes on
+  // without the lock, and its own statements fail if the database is really gone
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock(727273)');

@@ -133,8 +133,10 @@ export async function findSpikeCandidateDistricts(ex: Executor, windowStart: Dat
  * For each of these districts, its countable reports (one per incident, at the incident's first
  * report in the period) in the window (windowStart, now] and in the baseline (from, windowStart]:
  * the spike test needs only the two counts, and counting here instead of handing every row of
- * 28 days to the server keeps ~80,000 rows per check (at a million reports) off its event loop.
- * The same groups as `findSpikeReports` over (from, now].
+ * 28 days to the server keeps ~150,000 rows per check (at a million reports) off its event loop.
+ * The same groups as `findSpikeReports` over (from, now]; the two are separate statements, so a
+ * report changed in between can make a spike alert's listed reports differ from its count by that
+ * one report (the count is what the test decided on).
  */
 export async function countSpikeGroups(
   ex: Executor,

@@ -96,6 +96,7 @@ export const GENESIS_HASH = '0'.repeat(64);
  * (each batch walks the unsealed index past the rows sealed before it, until vacuum).
  */
 export async function sealAuditLog(handle: DbHandle, batch = 5000, slice = 500): Promise<number> {
+  if (!(batch >= 1 && slice >= 1)) throw new RangeError('batch and slice must be at least 1');
   let sealed = 0;
   for (;;) {
     const n = await handle.db.transaction(async (tx) => {
