@@ -102,7 +102,7 @@ INSERT INTO bench_reports (province_code, id, regency_code, district_code, regio
 VALUES ('33', gen_random_uuid(), '33.10', '33.10.' || lpad(:d::text, 2, '0'), '33.10.' || lpad(:d::text, 2, '0') || '.' || (2000 + :v), 'politik_uang', :sev,
   now() - make_interval(secs => :ago), now(), 'Dugaan pembagian amplop menjelang pemungutan suara',
   'Laporan petugas lapangan: pembagian uang tunai oleh relawan calon di sekitar rumah kepala dusun, sekitar pukul 21.00.',
-  'desk', substr(md5(random()::text), 1, 10), 'new', now(), 'village', md5(random()::text), gen_random_uuid(), 'Sekretariat Kesbangpol Klaten');
+  'desk', md5(random()::text), 'new', now(), 'village', md5(random()::text), gen_random_uuid(), 'Sekretariat Kesbangpol Klaten');
 `;
 
 /** pgbench -n -c 50 -j 2 -T <duration> with the script above; returns tps and latency. */

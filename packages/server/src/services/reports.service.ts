@@ -218,6 +218,31 @@ function newReceiptCode(): string {
   return formatReceiptCode(randomBytes(5));
 }
 
+/** A clash of receipt codes (unique `reports_receipt_idx`), anywhere in the error's cause chain. */
+function isReceiptClash(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const { code, constraint, message } = e as { code?: unknown; constraint?: unknown; message?: unknown };
+    if (code === '23505' && (constraint === 'reports_receipt_idx' || String(message).includes('reports_receipt_idx'))) return true;
+  }
+  return false;
+}
+
+/**
+ * Hand a prepared report to the group committer. Receipt codes are 40 random bits (8 characters
+ * a citizen can type), so among millions of reports two will eventually meet: the unique index
+ * refuses the second, and it is written again with a new code instead of failing the request.
+ */
+async function submitReport(deps: Pick<ReportsDeps, 'writer'>, prepared: PreparedReport): Promise<WriteResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.writer.submit(prepared);
+    } catch (error) {
+      if (attempt >= 3 || !isReceiptClash(error)) throw error;
+      prepared.row.receiptCode = newReceiptCode();
+    }
+  }
+}
+
 function checkVillage(regions: RegionStore, regionCode: string): void {
   if (!regions.has(regionCode)) throw new AppError('validation', `unknown village ${regionCode}`, { fields: [{ path: 'regionCode', message: 'region.unknown' }] });
   if (regions.levelOf(regionCode) !== 'village') throw new AppError('validation', 'not a village', { fields: [{ path: 'regionCode', message: 'region.not_village' }] });
@@ -342,7 +367,7 @@ export async function createReport(deps: ReportsDeps, ctx: RequestContext, input
     throw new AppError('validation', 'source reserved', { fields: [{ path: 'source', message: 'source.reserved' }] });
   }
   const prepared = prepare(deps, { ...input, source, status: 'new', reporter: ctx.actor }, ctx.now, ctx.ip);
-  return receiptOf(await deps.writer.submit(prepared));
+  return receiptOf(await submitReport(deps, prepared));
 }
 
 /** An anonymous citizen files a report (proof of work and rate limits are checked by the route). */
@@ -360,7 +385,7 @@ export async function createPublicReport(
     meta.now,
     meta.ip,
   );
-  return receiptOf(await deps.writer.submit(prepared));
+  return receiptOf(await submitReport(deps, prepared));
 }
 
 /** A draft from an inbound message (WhatsApp/SMS): no category or village yet; a desk structures it. */
@@ -375,7 +400,7 @@ export async function createDraftReport(
     meta.now,
     meta.ip,
   );
-  return deps.writer.submit(prepared);
+  return submitReport(deps, prepared);
 }
 
 async function orgNamesFor(deps: ReportsDeps, rows: ReportRow[]): Promise<Map<string, string>> {
