@@ -4,14 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { TRole } from '@sinergi/domain';
-import { drizzle } from 'drizzle-orm/pglite';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { expect, inject } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type AppConfig } from '../src/config.js';
-import * as schema from '../src/db/schema.js';
-import { openDatabase, type Database, type DbHandle } from '../src/db/client.js';
+import { openDatabase, pgliteHandle, type DbHandle } from '../src/db/client.js';
 import type { NewReportRow } from '../src/db/repositories/reports.js';
 import { insertUsers } from '../src/db/repositories/users.js';
 import type { RegionStore } from '../src/regions/region-store.js';
@@ -38,21 +36,7 @@ export async function openTestDb(backend: Backend): Promise<TestDb> {
     const dump = fs.readFileSync(inject('pgliteTemplate'));
     const client = new PGlite({ loadDataDir: new Blob([dump]) });
     await client.waitReady;
-    const db = drizzle(client, { schema }) as unknown as Database;
-    const handle: DbHandle = {
-      kind: 'pglite',
-      db,
-      pool: null,
-      pglite: client,
-      lock: null,
-      async query<T>(text: string, params: unknown[] = []) {
-        return (await client.query<T>(text, params)).rows;
-      },
-      async queryPrepared<T>(_name: string, text: string, params: unknown[]) {
-        return (await client.query<T>(text, params)).rows;
-      },
-      close: () => client.close(),
-    };
+    const handle = pgliteHandle(client);
     return { handle, dispose: () => client.close() };
   }
   const url = process.env.TEST_DATABASE_URL!;

@@ -93,6 +93,11 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
     lock?.release();
     throw error;
   }
+  return pgliteHandle(client, lock);
+}
+
+/** The handle of an open PGlite instance (also for tests that load one from a dump); close() releases `lock`. */
+export function pgliteHandle(client: PGlite, lock: DataDirLock | null = null): DbHandle {
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     kind: 'pglite',
@@ -104,6 +109,7 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
       const result = await client.query<T>(text, params);
       return result.rows;
     },
+    // one process, one connection: nothing to prepare per connection
     async queryPrepared<T>(_name: string, text: string, params: unknown[]) {
       const result = await client.query<T>(text, params);
       return result.rows;
@@ -116,6 +122,20 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
       }
     },
   };
+}
+
+/**
+ * A unique-key violation (SQLSTATE 23505) anywhere in the error's cause chain (Drizzle wraps the
+ * driver's error); with `constraint`, only one of that unique index. Both drivers name the index
+ * in the message; node-postgres also sets `constraint`.
+ */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const { code, constraint: name, message } = e as { code?: unknown; constraint?: unknown; message?: unknown };
+    if (code !== '23505') continue;
+    if (!constraint || name === constraint || String(message).includes(`"${constraint}"`)) return true;
+  }
+  return false;
 }
 
 /** Apply pending migrations. On PostgreSQL an advisory lock keeps concurrent instances from racing. */

@@ -19,7 +19,7 @@ import {
 } from '@sinergi/domain';
 import type { z } from 'zod';
 import type { ZIncidentAddReports, ZIncidentRemoveReports, ZIncidentSplit, ZIncidentUpdate } from '@sinergi/domain';
-import type { Tx } from '../db/client.js';
+import { isUniqueViolation, type Tx } from '../db/client.js';
 import { insertAudit, type AuditEntry } from '../db/repositories/audit.js';
 import {
   attachReports,
@@ -173,13 +173,6 @@ function membershipRows(ctx: RequestContext, reports: readonly ReportRow[], acti
     ip: ctx.ip,
   }));
   return { events, audits };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
 }
 
 function duplicateIdError(id: string): AppError {

@@ -34,7 +34,7 @@ import {
   type TSlaConfig,
   type TTaxonomyConfig,
 } from '@sinergi/domain';
-import type { DbHandle } from '../db/client.js';
+import { isUniqueViolation, type DbHandle } from '../db/client.js';
 import { auditRows, insertAudit, type AuditEntry } from '../db/repositories/audit.js';
 import {
   findOrganisation,
@@ -218,15 +218,6 @@ function newReceiptCode(): string {
   return formatReceiptCode(randomBytes(5));
 }
 
-/** A clash of receipt codes (unique `reports_receipt_idx`), anywhere in the error's cause chain. */
-function isReceiptClash(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    const { code, constraint, message } = e as { code?: unknown; constraint?: unknown; message?: unknown };
-    if (code === '23505' && (constraint === 'reports_receipt_idx' || String(message).includes('reports_receipt_idx'))) return true;
-  }
-  return false;
-}
-
 /**
  * Hand a prepared report to the group committer. Receipt codes are 40 random bits (8 characters
  * a citizen can type), so among millions of reports two will eventually meet: the unique index
@@ -237,7 +228,7 @@ async function submitReport(deps: Pick<ReportsDeps, 'writer'>, prepared: Prepare
     try {
       return await deps.writer.submit(prepared);
     } catch (error) {
-      if (attempt >= 3 || !isReceiptClash(error)) throw error;
+      if (attempt >= 3 || !isUniqueViolation(error, 'reports_receipt_idx')) throw error;
       prepared.row.receiptCode = newReceiptCode();
     }
   }

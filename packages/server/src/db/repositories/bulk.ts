@@ -12,7 +12,7 @@ import type { DbHandle, Executor } from '../client.js';
  */
 export async function insertByUnnest<T extends PgTable>(ex: Executor, table: T, rows: readonly T['$inferInsert'][]): Promise<void> {
   if (rows.length === 0) return;
-  await ex.execute(unnestInsert(table, rows));
+  await ex.execute(insertSqlOf(shapeOf(table, rows)));
 }
 
 /** One table's rows for {@link insertAllByUnnestPrepared}. */
@@ -43,7 +43,7 @@ export async function insertAllByUnnestPrepared(handle: DbHandle, parts: readonl
     const query = dialect.sqlToQuery(composedInsert(shapes));
     // the text is reused with new values only when its parameters are exactly the column arrays
     if (query.params.length !== values.length) {
-      await handle.db.execute(composedInsert(shapes));
+      await handle.query(query.sql, query.params);
       return;
     }
     statement = { name: `sng_ins_${createHash('sha1').update(query.sql).digest('hex').slice(0, 16)}`, text: query.sql };
@@ -81,11 +81,7 @@ function composedInsert(shapes: Shape[]): SQL {
   return sql`WITH ${sql.join(ctes, sql`, `)} ${last}`;
 }
 
-/** The `INSERT … SELECT FROM unnest(…)` statement of {@link insertByUnnest}, for composing. */
-function unnestInsert<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][]): SQL {
-  return insertSqlOf(shapeOf(table, rows));
-}
-
+/** The `INSERT … SELECT FROM unnest(…)` statement of one table's rows (alone, or composed into a larger one). */
 function insertSqlOf({ table, columns, values }: Shape): SQL {
   const params: SQL[] = [];
   const names: SQL[] = [];
