@@ -33,7 +33,8 @@ export interface TDuplicateSubject {
   lon?: number | null;
 }
 
-const EARTH_RADIUS_KM = 6371.0088;
+/** Mean Earth radius in km (IUGG), as haversineKm and the SQL twin of the duplicate rule use it. */
+export const EARTH_RADIUS_KM = 6371.0088;
 const rad = (deg: number): number => (deg * Math.PI) / 180;
 
 /** Great-circle distance in kilometres between two points (haversine, mean Earth radius). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_INDEX_CONFIG, detectSpike, spikeFromCounts } from '@sinergi/domain';
-import { countSpikeGroups, findSpikeCandidateDistricts, findSpikeReports } from '../src/db/repositories/alerts.js';
+import { countSpikeGroups, findSpikeCandidateDistricts, findSpikeWindowGroups } from '../src/db/repositories/alerts.js';
 import { insertReportBatch, type NewReportRow } from '../src/db/repositories/reports.js';
 import { BACKENDS, createTestApp, reportRowFixture, type TestApp } from './helpers.js';
 
@@ -16,13 +16,28 @@ describe.each(BACKENDS)('spike counts in SQL on %s', (backend) => {
   let t: TestApp;
   let districts: string[];
   let nowMs: number;
+  let rows: NewReportRow[];
+  /** The groups of the fixture's countable rows in a district, each at its first report (in JS, from the rows written). */
+  const groupsOf = (district: string, fromMs: number, toMs: number): { key: string; atMs: number; ids: string[] }[] => {
+    const groups = new Map<string, { key: string; atMs: number; ids: { id: string; at: number }[] }>();
+    for (const r of rows) {
+      const at = (r.occurredAt as Date).getTime();
+      if (r.districtCode !== district || at <= fromMs || at > toMs || r.status === 'draft' || r.status === 'rejected') continue;
+      const key = r.incidentId ?? r.id;
+      const g = groups.get(key) ?? { key, atMs: at, ids: [] };
+      g.atMs = Math.min(g.atMs, at);
+      g.ids.push({ id: r.id, at });
+      groups.set(key, g);
+    }
+    return [...groups.values()].map((g) => ({ key: g.key, atMs: g.atMs, ids: g.ids.sort((a, b) => a.at - b.at).map((x) => x.id) })).sort((a, b) => a.atMs - b.atMs);
+  };
 
   beforeAll(async () => {
     t = await createTestApp(backend);
     nowMs = t.clock.now.getTime();
     const klaten = t.regions.descendantsAt('33.10', 'district');
     districts = klaten.slice(0, 3);
-    const rows: NewReportRow[] = [];
+    rows = [];
     const villageOf = (d: string) => t.regions.descendantsAt(d, 'village')[0]!;
     const at = (hoursAgo: number) => new Date(nowMs - hoursAgo * H);
     // district 0: a burst today over a thin baseline — spikes
@@ -59,10 +74,9 @@ describe.each(BACKENDS)('spike counts in SQL on %s', (backend) => {
     expect(candidates).toEqual(expect.arrayContaining(districts.slice(0, 2)));
     expect(candidates).not.toContain(districts[2]); // an incident of three counts once
     const counts = await countSpikeGroups(t.handle.db, districts, from, windowStart, now);
-    const rows = await findSpikeReports(t.handle.db, districts, from, now);
     for (const d of districts) {
       const fromRows = detectSpike(
-        rows.filter((r) => r.districtCode === d).map((r) => r.occurredAtMs),
+        groupsOf(d, from.getTime(), nowMs).map((g) => g.atMs),
         nowMs,
         S,
       );
@@ -79,6 +93,29 @@ describe.each(BACKENDS)('spike counts in SQL on %s', (backend) => {
     expect(spikeFromCounts(d0!.count, d0!.baselineCount, S).isSpike).toBe(true);
     expect(spikeFromCounts(d1!.count, d1!.baselineCount, S).isSpike).toBe(false);
     expect(spikeFromCounts(d2!.count, d2!.baselineCount, S).isSpike).toBe(false);
+  });
+
+  it("lists the window's groups an alert shows: an incident once, none whose first report is in the baseline, the earliest first", async () => {
+    const windowStart = new Date(nowMs - S.windowHours * H);
+    const range = { from: new Date(windowStart.getTime() - S.baselineDays * 24 * H), windowStart, now: new Date(nowMs) };
+    const listed = await findSpikeWindowGroups(t.handle.db, districts, range, 200);
+    for (const d of districts) {
+      const expected = groupsOf(d, range.from.getTime(), nowMs).filter((g) => g.atMs > windowStart.getTime());
+      const mine = listed.filter((g) => g.districtCode === d);
+      expect(mine.map((g) => ({ key: g.key, atMs: g.occurredAtMs, ids: g.reportIds }))).toEqual(expected);
+    }
+    // district 0's window: six lone reports; the incident that began 30 hours ago is not listed
+    // (its two reports inside the window included), the one exactly at the window's start neither
+    expect(listed.filter((g) => g.districtCode === districts[0]).length).toBe(6);
+    // district 2: the incident of three, once, with its three reports oldest first
+    const incident = listed.find((g) => g.districtCode === districts[2] && g.reportIds.length === 3);
+    expect(incident).toBeDefined();
+    // at most `limit` per district, the earliest ones
+    const two = await findSpikeWindowGroups(t.handle.db, districts, range, 2);
+    for (const d of districts) {
+      const all = listed.filter((g) => g.districtCode === d);
+      expect(two.filter((g) => g.districtCode === d)).toEqual(all.slice(0, 2));
+    }
   });
 
   it('answers nothing for no districts', async () => {

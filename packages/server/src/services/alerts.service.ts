@@ -46,7 +46,7 @@ import {
   findAlerts,
   countSpikeGroups,
   findSpikeCandidateDistricts,
-  findSpikeReports,
+  findSpikeWindowGroups,
   insertAlertEvents,
   insertAlertsIfNew,
   updateAlertVersioned,
@@ -451,7 +451,7 @@ async function applySpikeRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, config: 
     if (result.isSpike) spiking.set(c.districtCode, result);
   }
   if (spiking.size === 0) return 0;
-  const rows = await findSpikeReports(tx, [...spiking.keys()], from, new Date(nowMs));
+  const rows = await findSpikeWindowGroups(tx, [...spiking.keys()], { from, windowStart, now: new Date(nowMs) }, SPIKE_ALERT_MAX_REPORTS);
   const byDistrict = new Map<string, typeof rows>();
   for (const r of rows) {
     const list = byDistrict.get(r.districtCode);
@@ -460,9 +460,7 @@ async function applySpikeRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, config: 
   }
   let raised = 0;
   for (const [district, result] of spiking) {
-    const mine = byDistrict.get(district) ?? [];
-    const inWindow = mine.filter((r) => r.occurredAtMs > windowStart.getTime());
-    const facts: (TAlertReportFacts & { id: string })[] = inWindow.flatMap((r) =>
+    const facts: (TAlertReportFacts & { id: string })[] = (byDistrict.get(district) ?? []).flatMap((r) =>
       r.reportIds.map((id) => ({ id, source: OFFICER_SOURCES.has(r.source) ? ('officer' as const) : ('public' as const), status: toIndexStatus(r.status) })),
     );
     const alert = buildSpikeAlert({
@@ -471,7 +469,7 @@ async function applySpikeRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, config: 
       stage: deps.elections.stageAt(new Date(nowMs), district).stageCode,
       nowMs,
       spike: result,
-      reports: facts.slice(0, 200),
+      reports: facts.slice(0, SPIKE_ALERT_MAX_REPORTS),
     });
     raised += (await raiseAlerts(tx, deps, [{ alert, dedupeKey: `spike:${district}`, recipients: alertRecipientsOf(district) }], nowMs)).length;
   }
@@ -479,6 +477,8 @@ async function applySpikeRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, config: 
 }
 
 const OFFICER_SOURCES = new Set(['field_officer', 'desk', 'rakor']);
+/** A spike alert lists (and judges its channels by) the window's first reports, up to this many. */
+const SPIKE_ALERT_MAX_REPORTS = 200;
 
 function toIndexStatus(status: string): TAlertReportFacts['status'] {
   const parsed = ZIndexReportStatus.safeParse(status);

@@ -11,7 +11,6 @@ import {
   encodeCursor,
   formatReceiptCode,
   isInScope,
-  isPossibleDuplicate,
   nextEscalationLevel,
   nextStatus,
   provinceCodeOf,
@@ -35,18 +34,18 @@ import {
   type TTaxonomyConfig,
 } from '@sinergi/domain';
 import { isUniqueViolation, type DbHandle } from '../db/client.js';
-import { auditRows, insertAudit, type AuditEntry } from '../db/repositories/audit.js';
+import { auditRows, insertAudit } from '../db/repositories/audit.js';
 import {
   findOrganisation,
   findOrganisationNames,
   findReportById,
   findReportEvents,
   findReports,
-  findStoredAndCandidates,
+  findStoredHeads,
   findSlaCandidates,
   insertOutbox,
   insertReportEvents,
-  insertReportBatch,
+  writeReportBatchOnce,
   updateReportVersioned,
   type NewOutboxRow,
   type NewReportEventRow,
@@ -102,105 +101,84 @@ function initialLevel(severity: number): TEscalationLevel {
   return severity >= 4 ? 'district' : 'village';
 }
 
+function resentWithOtherContent(id: string): AppError {
+  return new AppError('conflict', `report ${id} resent with different content`, {
+    userMessage: {
+      id: 'Laporan dengan id ini sudah tersimpan dengan isi berbeda.',
+      en: 'A report with this id is already stored with different content.',
+    },
+  });
+}
+
 /**
- * Write a batch of prepared reports (used by the group committer) in two round trips: one read
- * (ids already stored, duplicate candidates) and one statement that inserts the reports, their
- * events, audit entries and outbox rows atomically.
+ * Write a batch of prepared reports (used by the group committer) in ONE round trip: a single
+ * statement finds the ids already stored (resends), flags possible duplicates and inserts the
+ * new reports with their events, audit entries and outbox rows (writeReportBatchOnce). A
+ * second read happens only when another writer stored one of the ids meanwhile.
  */
 async function writeReportBatch(handle: DbHandle, items: PreparedReport[]): Promise<(WriteResult | Error)[]> {
-  const results: (WriteResult | Error | null)[] = items.map(() => null);
-  const located = items.filter((i) => i.row.category);
-  const times = located.map((i) => i.row.occurredAt.getTime());
-  const span = DEFAULT_DUPLICATE_CONFIG.windowHours * 3_600_000;
-  const read = await findStoredAndCandidates(
-    handle,
-    items.map((i) => i.row.id),
-    located.length === 0
-      ? null
-      : {
-          pairs: [...new Map(located.map((i) => [`${i.row.regencyCode}|${i.row.category}`, { regencyCode: i.row.regencyCode, category: i.row.category! }])).values()],
-          from: new Date(Math.min(...times) - span),
-          to: new Date(Math.max(...times) + span),
-        },
-  );
-  const existing = new Map(read.stored.map((r) => [r.id, r]));
-  const fresh: { index: number; item: PreparedReport }[] = [];
-  const seenInBatch = new Map<string, number>();
-  items.forEach((item, index) => {
-    const stored = existing.get(item.row.id);
-    const earlier = seenInBatch.get(item.row.id);
-    if (stored || earlier !== undefined) {
-      const storedHash = stored?.contentHash ?? items[earlier!]!.contentHash;
-      results[index] =
-        storedHash === item.contentHash
-          ? null // resolved after insert (same content: answer with the stored report)
-          : new AppError('conflict', `report ${item.row.id} resent with different content`, {
-              userMessage: {
-                id: 'Laporan dengan id ini sudah tersimpan dengan isi berbeda.',
-                en: 'A report with this id is already stored with different content.',
-              },
-            });
-      return;
-    }
-    seenInBatch.set(item.row.id, index);
-    fresh.push({ index, item });
-  });
-
-  const inserted = new Map<string, StoredReportHead>();
-  if (fresh.length > 0) {
-    // possible duplicates: the domain rule per pair, against the stored candidates and the batch itself
-    const pool = read.candidates.map((c) => ({ ...c, category: c.category ?? '' }));
-    for (const { item } of fresh) {
-      if (!item.row.category) continue;
-      const subject = { id: item.row.id, category: item.row.category, regionCode: item.row.regionCode, occurredAt: item.row.occurredAt, lat: item.row.lat, lon: item.row.lon };
-      const dupes = pool.filter((c) => isPossibleDuplicate(subject, c, DEFAULT_DUPLICATE_CONFIG)).map((c) => c.id);
-      item.row.possibleDuplicateOf = dupes.slice(0, 20);
-      pool.push({ ...subject, regencyCode: item.row.regencyCode, lat: item.row.lat ?? null, lon: item.row.lon ?? null, status: item.row.status });
-    }
-    const events: NewReportEventRow[] = [];
-    const audits: AuditEntry[] = [];
-    const notices: NewOutboxRow[] = [];
-    for (const { item } of fresh) {
-      const r = item.row;
-      inserted.set(r.id, { id: r.id, receiptCode: r.receiptCode ?? null, status: r.status, createdAt: r.createdAt!, contentHash: item.contentHash });
-      events.push({
+  // the same id twice in one batch: the later copy is answered as a resend of the first
+  const first = new Map<string, PreparedReport>();
+  for (const item of items) if (!first.has(item.row.id)) first.set(item.row.id, item);
+  const unique = [...first.values()];
+  const outcome = await writeReportBatchOnce(handle, {
+    reports: unique.map((i) => i.row),
+    events: unique.map(({ row: r, actor }) => ({
+      reportId: r.id,
+      row: {
         provinceCode: r.provinceCode,
         reportId: r.id,
         at: r.createdAt,
-        actorId: item.actor?.id ?? null,
-        actorName: item.actor?.fullName ?? null,
+        actorId: actor?.id ?? null,
+        actorName: actor?.fullName ?? null,
         action: 'create',
         fromStatus: null,
         toStatus: r.status,
         comment: null,
-        details: { source: r.source, ...(r.possibleDuplicateOf?.length ? { possibleDuplicateOf: r.possibleDuplicateOf } : {}) },
-      });
-      audits.push({
-        actorId: item.actor?.id ?? null,
-        actorName: item.actor?.username ?? (r.source === 'public' ? 'publik' : 'gateway'),
-        action: 'report.create',
-        entity: 'report',
-        entityId: r.id,
-        regionCode: r.regionCode,
-        after: { category: r.category, severity: r.severity, regionCode: r.regionCode, status: r.status, source: r.source, title: r.title },
-        ip: item.ip,
-      });
-      notices.push({
+        details: { source: r.source }, // the statement adds possibleDuplicateOf
+      },
+    })),
+    audit: unique.map(({ row: r, actor, ip }) => ({
+      reportId: r.id,
+      row: auditRows([
+        {
+          actorId: actor?.id ?? null,
+          actorName: actor?.username ?? (r.source === 'public' ? 'publik' : 'gateway'),
+          action: 'report.create',
+          entity: 'report',
+          entityId: r.id,
+          regionCode: r.regionCode,
+          after: { category: r.category, severity: r.severity, regionCode: r.regionCode, status: r.status, source: r.source, title: r.title },
+          ip,
+        },
+      ])[0]!,
+    })),
+    outbox: unique.map(({ row: r, actor }) => ({
+      reportId: r.id,
+      row: {
         provinceCode: r.provinceCode,
         topic: 'report.created',
         regionCode: r.regionCode,
-        payload: { reportId: r.id, category: r.category, severity: r.severity, status: r.status, source: r.source, title: r.title, ...(item.actor ? { by: item.actor.username } : {}) },
+        payload: { reportId: r.id, category: r.category, severity: r.severity, status: r.status, source: r.source, title: r.title, ...(actor ? { by: actor.username } : {}) },
         recipients: r.status === 'draft' ? [`regency:${r.regencyCode}`] : recipientsOf(r.regionCode, r.severity >= 3 ? 'regency' : 'district'),
-      });
-    }
-    await insertReportBatch(handle, { reports: fresh.map((f) => f.item.row), events, audit: auditRows(audits), outbox: notices });
+      },
+    })),
+    duplicates: DEFAULT_DUPLICATE_CONFIG,
+  });
+  const heads = new Map<string, StoredReportHead>(outcome.stored.map((h) => [h.id, h]));
+  for (const item of unique) {
+    const r = item.row;
+    if (outcome.inserted.has(r.id)) heads.set(r.id, { id: r.id, receiptCode: r.receiptCode ?? null, status: r.status, createdAt: r.createdAt!, contentHash: item.contentHash });
   }
-  const freshIndexes = new Set(fresh.map((f) => f.index));
-  return items.map((item, index) => {
-    const result = results[index];
-    if (result instanceof Error) return result;
-    const row = (inserted.get(item.row.id) ?? existing.get(item.row.id))!;
-    return { row, duplicate: !freshIndexes.has(index) };
+  // neither stored before the statement nor written by it: another writer stored it meanwhile
+  const raced = unique.filter((i) => !heads.has(i.row.id)).map((i) => i.row.id);
+  for (const h of await findStoredHeads(handle.db, raced)) heads.set(h.id, h);
+  return items.map((item) => {
+    const head = heads.get(item.row.id);
+    if (!head) return new Error(`report ${item.row.id} was neither written nor found`);
+    const fresh = outcome.inserted.has(item.row.id) && first.get(item.row.id) === item;
+    if (fresh) return { row: head, duplicate: false };
+    return head.contentHash === item.contentHash ? { row: head, duplicate: true } : resentWithOtherContent(item.row.id);
   });
 }
 

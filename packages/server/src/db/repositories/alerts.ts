@@ -134,9 +134,9 @@ export async function findSpikeCandidateDistricts(ex: Executor, windowStart: Dat
  * report in the period) in the window (windowStart, now] and in the baseline (from, windowStart]:
  * the spike test needs only the two counts, and counting here instead of handing every row of
  * 28 days to the server keeps ~150,000 rows per check (at a million reports) off its event loop.
- * The same groups as `findSpikeReports` over (from, now]; the two are separate statements, so a
- * report changed in between can make a spike alert's listed reports differ from its count by that
- * one report (the count is what the test decided on).
+ * The window's groups are the ones `findSpikeWindowGroups` lists; the two are separate statements,
+ * so a report changed in between can make a spike alert's listed reports differ from its count by
+ * that one report (the count is what the test decided on).
  */
 export async function countSpikeGroups(
   ex: Executor,
@@ -162,22 +162,43 @@ export async function countSpikeGroups(
   }));
 }
 
-/** Countable reports of districts occurring in (from, to], one row per incident (or lone report). */
-export async function findSpikeReports(ex: Executor, districtCodes: readonly string[], from: Date, to: Date): Promise<SpikeReportRow[]> {
+/**
+ * The report groups (an incident, or a lone report) that a spike alert lists: those counted in
+ * the window by `countSpikeGroups` — first report in (windowStart, now], none earlier in the
+ * baseline (from, windowStart] — the earliest `limit` of each district, oldest first. Only the
+ * window's rows are read (an incident's earlier reports through the incident index), and at most
+ * `limit` groups per district come back: a burst of tens of thousands of reports in a district
+ * is exactly when the check runs, and handing them all to the server would stall its event loop.
+ */
+export async function findSpikeWindowGroups(
+  ex: Executor,
+  districtCodes: readonly string[],
+  range: { from: Date; windowStart: Date; now: Date },
+  limit: number,
+): Promise<SpikeReportRow[]> {
   if (districtCodes.length === 0) return [];
+  const windowStart = range.windowStart.toISOString();
   const result = await ex.execute(sql`
-    SELECT district_code, coalesce(incident_id, id)::text AS key,
-           (extract(epoch from min(occurred_at)) * 1000)::float8 AS at_ms,
-           array_agg(id::text ORDER BY occurred_at) AS ids,
-           (array_agg(source ORDER BY occurred_at))[1] AS source,
-           (array_agg(status ORDER BY occurred_at))[1] AS status,
-           bool_or(source IN ('field_officer', 'desk', 'rakor') OR status IN ('verified', 'in_progress', 'resolved')) AS corroborated
-    FROM reports
-    WHERE district_code = ANY(${toTextArray(districtCodes)})
-      AND occurred_at > ${from.toISOString()}::timestamptz AND occurred_at <= ${to.toISOString()}::timestamptz
-      AND status NOT IN ('draft', 'rejected')
-    GROUP BY district_code, coalesce(incident_id, id)
-    ORDER BY at_ms`);
+    SELECT district_code, key, at_ms, ids, source, status, corroborated FROM (
+      SELECT district_code, coalesce(incident_id, id)::text AS key,
+             (extract(epoch from min(occurred_at)) * 1000)::float8 AS at_ms,
+             array_agg(id::text ORDER BY occurred_at) AS ids,
+             (array_agg(source ORDER BY occurred_at))[1] AS source,
+             (array_agg(status ORDER BY occurred_at))[1] AS status,
+             bool_or(source IN ('field_officer', 'desk', 'rakor') OR status IN ('verified', 'in_progress', 'resolved')) AS corroborated,
+             row_number() OVER (PARTITION BY district_code ORDER BY min(occurred_at), coalesce(incident_id, id)) AS rn
+      FROM reports r
+      WHERE district_code = ANY(${toTextArray(districtCodes)})
+        AND occurred_at > ${windowStart}::timestamptz AND occurred_at <= ${range.now.toISOString()}::timestamptz
+        AND status NOT IN ('draft', 'rejected')
+        -- an incident whose first report lies in the baseline counts there, not in the window
+        AND (incident_id IS NULL OR NOT EXISTS (
+          SELECT 1 FROM reports e WHERE e.incident_id = r.incident_id AND e.district_code = r.district_code
+            AND e.occurred_at > ${range.from.toISOString()}::timestamptz AND e.occurred_at <= ${windowStart}::timestamptz
+            AND e.status NOT IN ('draft', 'rejected')))
+      GROUP BY district_code, coalesce(incident_id, id)) AS g
+    WHERE rn <= ${limit}
+    ORDER BY district_code, at_ms`);
   return (result as unknown as { rows: { district_code: string; key: string; at_ms: number | string; ids: string[] | string; source: string; status: string; corroborated: boolean }[] }).rows.map((r) => ({
     districtCode: r.district_code,
     key: r.key,

@@ -22,45 +22,85 @@ export interface UnnestPart<T extends PgTable = PgTable> {
 }
 
 const dialect = new PgDialect();
-const statementTexts = new Map<string, { name: string; text: string }>();
 
 /**
  * Rows of several tables inserted by ONE statement (the first inserts as data-modifying
  * `WITH` queries, the last as the main statement): atomic without an explicit transaction,
  * and one round trip instead of BEGIN, one INSERT per table and COMMIT. Tables without rows
- * are left out. Built for the hottest write path, without Drizzle at run time: the
- * statement's text is rendered once per shape (tables and the columns the rows set) and run
- * as a named prepared statement (on PostgreSQL parsed and planned once per connection); each
- * call only lays the values out column by column.
+ * are left out. Built for the hottest write path: the text is rendered once per shape (tables
+ * and the columns the rows set), see {@link runCached}; each call only lays the values out
+ * column by column.
  */
 export async function insertAllByUnnestPrepared(handle: DbHandle, parts: readonly UnnestPart[]): Promise<void> {
   const shapes = parts.filter((p) => p.rows.length > 0).map((p) => shapeOf(p.table, p.rows));
   if (shapes.length === 0) return;
-  const key = shapes.map((s) => `${getTableName(s.table)}(${s.columns.map(([k]) => k).join(',')})`).join(';');
-  const values = shapes.flatMap((s) => s.values);
-  let statement = statementTexts.get(key);
+  const key = `insert:${shapes.map(shapeKey).join(';')}`;
+  await runCached(handle, key, (slot) => composedInsert(shapes, slot), shapes.flatMap((s) => s.values));
+}
+
+/** A shape's table and columns: what its part of a cached statement's text depends on. */
+export function shapeKey(shape: Shape): string {
+  return `${getTableName(shape.table)}(${shape.columns.map(([k]) => k).join(',')})`;
+}
+
+/** Stands for the value at `index` of a cached statement's value list while its text is rendered. */
+class Slot {
+  constructor(readonly index: number) {}
+}
+
+const cachedStatements = new Map<string, { name: string; text: string; params: (number | { constant: unknown })[] }>();
+
+/**
+ * Run a statement rendered by Drizzle only once per `key` (which must name everything its text
+ * depends on), as a named prepared statement (on PostgreSQL parsed once per connection).
+ * `build(slot)` renders it with `slot(i)` standing for the i-th entry of `values`; later calls
+ * only put `values` into the text's parameter order. For the hottest write paths, where
+ * rendering a large statement per call costs more CPU than the database spends running it.
+ */
+export async function runCached<T = Record<string, unknown>>(
+  handle: DbHandle,
+  key: string,
+  build: (slot: (i: number) => SQL) => SQL,
+  values: readonly unknown[],
+): Promise<T[]> {
+  let statement = cachedStatements.get(key);
   if (!statement) {
-    const query = dialect.sqlToQuery(composedInsert(shapes));
-    // the text is reused with new values only when its parameters are exactly the column arrays
-    if (query.params.length !== values.length) {
-      await handle.query(query.sql, query.params);
-      return;
-    }
-    statement = { name: `sng_ins_${createHash('sha1').update(query.sql).digest('hex').slice(0, 16)}`, text: query.sql };
-    statementTexts.set(key, statement);
+    const query = dialect.sqlToQuery(build((i) => sql`${sql.param(new Slot(i))}`));
+    statement = {
+      name: `sng_${createHash('sha1').update(query.sql).digest('hex').slice(0, 20)}`,
+      text: query.sql,
+      // a parameter that is not a slot (one inside a column's SQL default, say) is a constant of the text
+      params: query.params.map((p) => (p instanceof Slot ? p.index : { constant: p })),
+    };
+    cachedStatements.set(key, statement);
   }
-  await handle.queryPrepared(statement.name, statement.text, values);
+  return handle.queryPrepared<T>(
+    statement.name,
+    statement.text,
+    statement.params.map((p) => (typeof p === 'number' ? values[p] : p.constant)),
+  );
 }
 
 /** The columns some row sets, and each one's values laid out as one array parameter. */
-interface Shape {
+export interface Shape {
   table: PgTable;
   columns: [string, PgColumn][];
   values: unknown[][];
 }
 
-function shapeOf(table: PgTable, rows: readonly Record<string, unknown>[]): Shape {
-  const columns = Object.entries(getTableColumns(table)).filter(([key]) => rows.some((r) => r[key] !== undefined));
+/**
+ * A table's rows as column arrays. A column every row leaves undefined is omitted (its default
+ * applies) unless named in `keep` (a statement that reads it needs it, null or not); columns in
+ * `omit` are left out whatever the rows hold (the statement sets them itself).
+ */
+export function shapeOf(
+  table: PgTable,
+  rows: readonly Record<string, unknown>[],
+  { keep = [], omit = [] }: { keep?: readonly string[]; omit?: readonly string[] } = {},
+): Shape {
+  const columns = Object.entries(getTableColumns(table)).filter(
+    ([key]) => !omit.includes(key) && (keep.includes(key) || rows.some((r) => r[key] !== undefined)),
+  );
   const values = columns.map(([key, column]) => {
     const type = column.getSQLType();
     // a row that leaves a column undefined gets the column's default, as a VALUES insert would
@@ -73,8 +113,13 @@ function shapeOf(table: PgTable, rows: readonly Record<string, unknown>[]): Shap
   return { table, columns, values };
 }
 
-function composedInsert(shapes: Shape[]): SQL {
-  const inserts = shapes.map(insertSqlOf);
+function composedInsert(shapes: Shape[], slot: (i: number) => SQL): SQL {
+  let base = 0;
+  const inserts = shapes.map((shape) => {
+    const offset = base;
+    base += shape.values.length;
+    return insertSqlOf(shape, (i) => slot(offset + i));
+  });
   const last = inserts.pop()!;
   if (inserts.length === 0) return last;
   const ctes = inserts.map((q, i) => sql`${sql.identifier(`w${i}`)} AS (${q})`);
@@ -82,23 +127,48 @@ function composedInsert(shapes: Shape[]): SQL {
 }
 
 /** The `INSERT … SELECT FROM unnest(…)` statement of one table's rows (alone, or composed into a larger one). */
-function insertSqlOf({ table, columns, values }: Shape): SQL {
+function insertSqlOf(shape: Shape, slot?: (i: number) => SQL): SQL {
+  const source = unnestSource(shape, { slot });
+  return sql`INSERT INTO ${sql.identifier(getTableName(shape.table))} (${sql.join(source.names, sql`, `)})
+        SELECT ${sql.join(source.exprs, sql`, `)} FROM ${source.from}`;
+}
+
+/**
+ * The rows of a shape as a FROM item, `unnest($1::type[], …) AS t(c0, …)`, with each column's
+ * name (as text and as an identifier) and its typed value expression (jsonb and array columns travel as text and are cast per
+ * row; a missing value with an SQL default gets the default). `extra` arrays are unnested beside
+ * the columns under their own aliases (a key to join on, say); `ordinality` adds `t.ord`, the
+ * row's 1-based position. `slot(i)`, when given, stands for array i (the columns', then the
+ * extras') in a cached statement ({@link runCached}) instead of the array itself.
+ */
+export function unnestSource(
+  { columns, values }: Shape,
+  options: { extra?: { alias: string; values: unknown[]; type: string }[]; ordinality?: boolean; slot?: ((i: number) => SQL) | undefined } = {},
+): { from: SQL; columns: string[]; names: SQL[]; exprs: SQL[] } {
+  const extra = options.extra ?? [];
+  const arrays = [...values, ...extra.map((e) => e.values)];
+  const param = options.slot ?? ((i: number) => sql.param(arrays[i]));
   const params: SQL[] = [];
   const names: SQL[] = [];
-  const selects: SQL[] = [];
+  const exprs: SQL[] = [];
   columns.forEach(([, column], i) => {
     const type = column.getSQLType();
     const viaText = type === 'jsonb' || type.endsWith('[]');
     const fallback = column.hasDefault ? column.default : undefined;
-    params.push(sql`${sql.param(values[i])}::${sql.raw(viaText ? 'text' : type)}[]`);
+    params.push(sql`${param(i)}::${sql.raw(viaText ? 'text' : type)}[]`);
     names.push(sql`${sql.identifier(column.name)}`);
-    const alias = sql`${sql.identifier(`c${i}`)}`;
+    const alias = sql`t.${sql.identifier(`c${i}`)}`;
     const typed = viaText ? sql`${alias}::${sql.raw(type)}` : alias;
-    selects.push(is(fallback, SQL) ? sql`coalesce(${typed}, ${fallback})` : typed);
+    exprs.push(is(fallback, SQL) ? sql`coalesce(${typed}, ${fallback})` : typed);
   });
   const aliases = columns.map((_, i) => sql`${sql.identifier(`c${i}`)}`);
-  return sql`INSERT INTO ${sql.identifier(getTableName(table))} (${sql.join(names, sql`, `)})
-        SELECT ${sql.join(selects, sql`, `)} FROM unnest(${sql.join(params, sql`, `)}) AS t(${sql.join(aliases, sql`, `)})`;
+  extra.forEach((e, j) => {
+    params.push(sql`${param(columns.length + j)}::${sql.raw(e.type)}[]`);
+    aliases.push(sql`${sql.identifier(e.alias)}`);
+  });
+  if (options.ordinality) aliases.push(sql`ord`);
+  const from = sql`unnest(${sql.join(params, sql`, `)})${sql.raw(options.ordinality ? ' WITH ORDINALITY' : '')} AS t(${sql.join(aliases, sql`, `)})`;
+  return { from, columns: columns.map(([, c]) => c.name), names, exprs };
 }
 
 function toParam(value: unknown, type: string): unknown {

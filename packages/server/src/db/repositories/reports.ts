@@ -1,8 +1,8 @@
-import { isInScope } from '@sinergi/domain';
-import { and, eq, getTableColumns, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { EARTH_RADIUS_KM, isInScope, type TDuplicateConfig } from '@sinergi/domain';
+import { and, eq, getTableColumns, getTableName, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { selectRows, type DbHandle, type Executor } from '../client.js';
 import { auditLog, organisations, outbox, reportAttachments, reportEvents, reports } from '../schema.js';
-import { insertAllByUnnestPrepared, insertByUnnest } from './bulk.js';
+import { insertAllByUnnestPrepared, insertByUnnest, runCached, shapeKey, shapeOf, unnestSource, type Shape } from './bulk.js';
 import { inScope, toTextArray } from './scope.js';
 
 /** Every column but the generated search vector (never needed in Node, and heavy to decode). */
@@ -13,7 +13,7 @@ export type ReportEventRow = typeof reportEvents.$inferSelect;
 export type NewReportEventRow = typeof reportEvents.$inferInsert;
 export type NewOutboxRow = typeof outbox.$inferInsert;
 
-/** The reports of these ids in any province (idempotency check; one query per write batch). */
+/** The reports of these ids in any province. */
 export async function findReportsByIds(ex: Executor, ids: string[]): Promise<ReportRow[]> {
   if (ids.length === 0) return [];
   return ex.select(REPORT_COLUMNS).from(reports).where(inArray(reports.id, ids));
@@ -57,64 +57,147 @@ export async function insertOutbox(ex: Executor, rows: NewOutboxRow[]): Promise<
   await insertByUnnest(ex, outbox, rows);
 }
 
-/** A recent report that could describe the same event as one being written. */
-export type DuplicateCandidate = Pick<ReportRow, 'id' | 'regionCode' | 'regencyCode' | 'category' | 'occurredAt' | 'lat' | 'lon' | 'status'>;
+/** What one report batch writes: the reports, and each dependent row with the id of its report. */
+export interface ReportBatch {
+  /** The reports, each id once. Their possible_duplicate_of is set by the statement. */
+  reports: NewReportRow[];
+  /** The create events; `details` gains `possibleDuplicateOf` where the statement finds any. */
+  events: { reportId: string; row: NewReportEventRow }[];
+  audit: { reportId: string; row: typeof auditLog.$inferInsert }[];
+  outbox: { reportId: string; row: NewOutboxRow }[];
+  duplicates: TDuplicateConfig;
+}
+
+/** What a report batch found and did: the ids stored before it (resends), and the ids it wrote. */
+export interface ReportBatchOutcome {
+  stored: StoredReportHead[];
+  inserted: Set<string>;
+}
 
 /**
- * The write path's one read per batch: the reports already stored under these ids (a resend),
- * and the recent reports that could describe the same events — same regency and category,
- * within the time window, not rejected, the newest 100 of each pair (the closest events in
- * time are the likeliest duplicates).
+ * The report write path's ONE statement per batch (one round trip, atomic without BEGIN/COMMIT):
+ *
+ * 1. `stored`: reports already stored under the batch's ids (a resend; any province). These are
+ *    not written again, and come back so the caller can compare content hashes.
+ * 2. Possible duplicates, the SQL twin of the domain's `isPossibleDuplicate` (same category,
+ *    occurred within `windowHours`, and the same village or, both located, within `distanceKm`
+ *    by haversine): each new report is compared with the recent stored reports (per regency and
+ *    category of the batch, not rejected, the newest 100 in the batch's time window) and with
+ *    the batch's earlier reports. Up to 20 ids, stored ones newest first, then batch order.
+ * 3. The new reports are inserted (`ON CONFLICT DO NOTHING` on the key: a racing writer of the
+ *    same id wins, and the caller reads that row back), and their events, audit entries and
+ *    outbox rows only for the reports actually inserted.
+ *
+ * A receipt-code clash (reports_receipt_idx) still fails the whole statement: nothing written.
  */
-const STORED_SQL = `SELECT 's' AS k, id, receipt_code, status, created_at, content_hash, NULL::text AS region_code, NULL::text AS regency_code,
-    NULL::text AS category, NULL::double precision AS occurred_ms, NULL::double precision AS lat, NULL::double precision AS lon
-  FROM reports WHERE id = ANY($1::uuid[])`;
-// per (regency, category) pair so the dedup index (regency_code, category, occurred_at) hands
-// the rows over newest first and the scan stops at the limit: `= ANY(…)` on both columns
-// would read and sort every report of the window instead
-const STORED_AND_CANDIDATES_SQL = `${STORED_SQL}
-  UNION ALL SELECT 'c', c.id, NULL, c.status, NULL, NULL, c.region_code, c.regency_code, c.category, date_part('epoch', c.occurred_at) * 1000, c.lat, c.lon
-  FROM unnest($2::text[], $3::text[]) AS k(regency_code, category)
-  CROSS JOIN LATERAL (SELECT id, status, region_code, regency_code, category, occurred_at, lat, lon FROM reports r
-    WHERE r.regency_code = k.regency_code AND r.category = k.category AND r.occurred_at BETWEEN $4::timestamptz AND $5::timestamptz AND r.status <> 'rejected'
-    ORDER BY r.occurred_at DESC LIMIT 100) AS c`;
-
-export async function findStoredAndCandidates(
-  handle: DbHandle,
-  ids: string[],
-  window: { pairs: { regencyCode: string; category: string }[]; from: Date; to: Date } | null,
-): Promise<{ stored: StoredReportHead[]; candidates: DuplicateCandidate[] }> {
-  const rows =
-    window && window.pairs.length > 0
-      ? await handle.queryPrepared<Record<string, unknown>>('sng_report_stored_candidates', STORED_AND_CANDIDATES_SQL, [
-          ids,
-          window.pairs.map((p) => p.regencyCode),
-          window.pairs.map((p) => p.category),
-          window.from.toISOString(),
-          window.to.toISOString(),
-        ])
-      : await handle.queryPrepared<Record<string, unknown>>('sng_report_stored', STORED_SQL, [ids]);
-  const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+export async function writeReportBatchOnce(handle: DbHandle, batch: ReportBatch): Promise<ReportBatchOutcome> {
+  if (batch.reports.length === 0) return { stored: [], inserted: new Set() };
+  // the columns the duplicate rule reads are kept even when every row leaves them empty
+  const main = shapeOf(reports, batch.reports, { keep: ['category', 'lat', 'lon'], omit: ['possibleDuplicateOf'] });
+  const parts = (
+    [
+      [auditLog, batch.audit],
+      [reportEvents, batch.events],
+      [outbox, batch.outbox],
+    ] as const
+  )
+    .filter(([, rows]) => rows.length > 0)
+    .map(([table, rows]) => ({ shape: shapeOf(table, rows.map((r) => r.row)), keys: rows.map((r) => r.reportId) }));
+  const { windowHours, distanceKm } = batch.duplicates;
+  // a great circle between two points is at least as long as the meridian arc between their
+  // latitudes: pairs further apart in latitude are skipped before the trigonometry
+  const latSpan = ((distanceKm / EARTH_RADIUS_KM) * 180) / Math.PI + 1e-9;
+  const values = [windowHours * 3600, latSpan, EARTH_RADIUS_KM, distanceKm, ...main.values, ...parts.flatMap((p) => [...p.shape.values, p.keys])];
+  const key = `report-batch:${[main, ...parts.map((p) => p.shape)].map(shapeKey).join(';')}`;
+  const rows = await runCached(handle, key, (slot) => reportBatchSql(slot, main, parts), values);
   const stored: StoredReportHead[] = [];
-  const candidates: DuplicateCandidate[] = [];
+  const inserted = new Set<string>();
   for (const r of rows) {
-    if (r.k === 's') {
-      stored.push({ id: String(r.id), receiptCode: (r.receipt_code as string | null) ?? null, status: String(r.status), createdAt: date(r.created_at), contentHash: String(r.content_hash) });
-    } else {
-      candidates.push({
-        id: String(r.id),
-        regionCode: String(r.region_code),
-        regencyCode: String(r.regency_code),
-        category: (r.category as string | null) ?? null,
-        occurredAt: new Date(Number(r.occurred_ms)), // epoch ms: cheaper to decode than a timestamp text
-        lat: num(r.lat),
-        lon: num(r.lon),
-        status: String(r.status),
-      });
-    }
+    if (r.k === 'i') inserted.add(String(r.id));
+    else stored.push(storedHeadOf(r));
   }
-  return { stored, candidates };
+  return { stored, inserted };
+}
+
+/** The heads of the reports stored under these ids (a resend that raced its first copy). */
+export async function findStoredHeads(ex: Executor, ids: string[]): Promise<StoredReportHead[]> {
+  if (ids.length === 0) return [];
+  return ex
+    .select({ id: reports.id, receiptCode: reports.receiptCode, status: reports.status, createdAt: reports.createdAt, contentHash: reports.contentHash })
+    .from(reports)
+    .where(inArray(reports.id, ids));
+}
+
+function storedHeadOf(r: Record<string, unknown>): StoredReportHead {
+  const createdAt = r.created_at instanceof Date ? r.created_at : new Date(String(r.created_at));
+  return { id: String(r.id), receiptCode: (r.receipt_code as string | null) ?? null, status: String(r.status), createdAt, contentHash: String(r.content_hash) };
+}
+
+/**
+ * The text of writeReportBatchOnce's statement: `slot(0…3)` are the time window in seconds, the
+ * latitude span, the Earth's radius and the distance in km; the reports' column arrays follow,
+ * then each dependent table's column arrays and its report ids.
+ */
+function reportBatchSql(slot: (i: number) => SQL, main: Shape, parts: { shape: Shape; keys: string[] }[]): SQL {
+  const window = sql`make_interval(secs => ${slot(0)}::double precision)`;
+  const [latSpan, radius, distanceKm] = [slot(1), slot(2), slot(3)].map((p) => sql`${p}::double precision`) as [SQL, SQL, SQL];
+  let base = 4;
+  const at = (width: number) => {
+    const offset = base;
+    base += width;
+    return (i: number) => slot(offset + i);
+  };
+  const mainSlot = at(main.values.length);
+  const input = unnestSource(main, { ordinality: true, slot: mainSlot });
+  // the ids as the array they came in: `= ANY(array)` is looked up in the id index whatever the
+  // statistics say (a join with the input may be planned as a scan of the whole table)
+  const ids = sql`${mainSlot(main.columns.findIndex(([key]) => key === 'id'))}::uuid[]`;
+  const writes = parts.map(({ shape, keys }, n) => {
+    const source = unnestSource(shape, { extra: [{ alias: 'k', values: keys, type: 'uuid' }], slot: at(shape.values.length + 1) });
+    // the create event tells the possible duplicates the statement found
+    const exprs = source.exprs.map((e, i) =>
+      shape.table === reportEvents && source.columns[i] === 'details'
+        ? sql`coalesce(${e}, '{}'::jsonb) || CASE WHEN cardinality(ins.possible_duplicate_of) > 0
+            THEN jsonb_build_object('possibleDuplicateOf', ins.possible_duplicate_of) ELSE '{}'::jsonb END`
+        : e,
+    );
+    return sql`, ${sql.identifier(`w${n}`)} AS (INSERT INTO ${sql.identifier(getTableName(shape.table))} (${sql.join(source.names, sql`, `)})
+      SELECT ${sql.join(exprs, sql`, `)} FROM ${source.from} JOIN ins ON ins.id = t.k)`;
+  });
+  const haversineKm = sql`2 * ${radius} * asin(least(1, sqrt(
+      sin(radians(p.lat - f.lat) / 2) ^ 2 + cos(radians(f.lat)) * cos(radians(p.lat)) * sin(radians(p.lon - f.lon) / 2) ^ 2)))`;
+  return sql`WITH input AS (SELECT ${sql.join(
+    input.exprs.map((e, i) => sql`${e} AS ${input.names[i]}`),
+    sql`, `,
+  )}, t.ord FROM ${input.from}),
+    stored AS (SELECT r.id, r.receipt_code, r.status, r.created_at, r.content_hash FROM reports r WHERE r.id = ANY(${ids})),
+    fresh AS (SELECT * FROM input i WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.id = i.id)),
+    bounds AS (SELECT min(occurred_at) - ${window} AS lo, max(occurred_at) + ${window} AS hi FROM fresh WHERE category IS NOT NULL),
+    candidates AS (
+      SELECT c.* FROM (SELECT DISTINCT regency_code, category FROM fresh WHERE category IS NOT NULL) AS pair CROSS JOIN bounds
+      CROSS JOIN LATERAL (SELECT r.id, r.region_code, r.category, r.occurred_at, r.lat, r.lon FROM reports r
+        WHERE r.regency_code = pair.regency_code AND r.category = pair.category AND r.occurred_at BETWEEN bounds.lo AND bounds.hi AND r.status <> 'rejected'
+        ORDER BY r.occurred_at DESC LIMIT 100) AS c),
+    pool AS (SELECT id, region_code, category, occurred_at, lat, lon, 0::bigint AS ord FROM candidates
+      UNION ALL SELECT id, region_code, category, occurred_at, lat, lon, ord FROM fresh WHERE category IS NOT NULL),
+    matches AS (
+      SELECT f.id AS fid, p.id AS pid, p.ord, p.occurred_at FROM fresh f JOIN pool p ON p.category = f.category AND p.region_code = f.region_code
+        WHERE p.ord < f.ord AND p.occurred_at BETWEEN f.occurred_at - ${window} AND f.occurred_at + ${window}
+      UNION ALL
+      SELECT f.id, p.id, p.ord, p.occurred_at FROM fresh f JOIN pool p ON p.category = f.category
+        WHERE f.lat IS NOT NULL AND f.lon IS NOT NULL AND p.lat IS NOT NULL AND p.lon IS NOT NULL AND p.region_code <> f.region_code
+          AND p.ord < f.ord AND p.occurred_at BETWEEN f.occurred_at - ${window} AND f.occurred_at + ${window}
+          AND abs(p.lat - f.lat) <= ${latSpan} AND ${haversineKm} <= ${distanceKm}),
+    -- materialized: a generic plan (rows of unnest unknown) would otherwise redo the aggregate per new report
+    dups AS MATERIALIZED (SELECT fid, (array_agg(pid ORDER BY ord, occurred_at DESC, pid))[1:20] AS ids FROM matches GROUP BY fid),
+    ins AS (INSERT INTO reports (${sql.join(input.names, sql`, `)}, possible_duplicate_of)
+      SELECT ${sql.join(
+        input.names.map((n) => sql`f.${n}`),
+        sql`, `,
+      )}, coalesce(d.ids, '{}'::uuid[]) FROM fresh f LEFT JOIN dups d ON d.fid = f.id
+      ON CONFLICT (province_code, id) DO NOTHING RETURNING id, possible_duplicate_of)${sql.join(writes, sql``)}
+    SELECT 's' AS k, id, receipt_code, status, created_at, content_hash FROM stored
+    UNION ALL SELECT 'i', id, NULL, NULL, NULL, NULL FROM ins`;
 }
 
 /** Apply a change only when the version still matches; null when someone changed it meanwhile. */
