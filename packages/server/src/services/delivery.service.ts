@@ -16,7 +16,6 @@ import {
   insertNotificationsFromOutbox,
   markDeliveryFailed,
   markDeliverySent,
-  markOutboxRowsFannedOut,
   type ClaimedDelivery,
   type NewDeliveryRow,
   type OutboxRow,
@@ -193,7 +192,6 @@ async function fanOutRows(deps: DeliveryDeps, ex: Executor, rows: OutboxRow[], n
   }
   const newlyNotified = await insertNotificationsFromOutbox(ex, notices);
   await insertDeliveries(ex, deliveries);
-  await markOutboxRowsFannedOut(ex, rows, now);
   // tell every instance's live streams which users have something new (after commit)
   const byTopic = new Map<string, Set<string>>();
   for (const n of newlyNotified) {

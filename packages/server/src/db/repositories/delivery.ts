@@ -32,31 +32,35 @@ const toOutboxRow = (r: Record<string, unknown>): OutboxRow => ({
 
 /**
  * Claim up to `limit` outbox rows not yet fanned out and due at `now` (a new row is always due:
- * its available_at is the database's clock, which the app's clock need not agree with). `FOR UPDATE SKIP LOCKED`:
- * another instance's dispatcher skips the rows this transaction holds instead of waiting for
- * them (PGlite has one connection, so there nobody else is claiming — same statement).
+ * its available_at is the database's clock, which the app's clock need not agree with), and mark
+ * them fanned out in the same statement — the caller's transaction fans them out before it
+ * commits, and puts a row it could not fan out back with {@link deferOutboxRow}, so nobody ever
+ * sees a row marked but not fanned out. One `UPDATE` instead of a locking `SELECT` and an
+ * `UPDATE`: each row is written once, not locked first and then written. `FOR UPDATE SKIP
+ * LOCKED`: another instance's dispatcher skips the rows this transaction holds instead of
+ * waiting for them (PGlite has one connection, so there nobody else is claiming). `attempts`
+ * comes back as it was before this claim.
  */
 export async function claimOutboxRows(ex: Executor, now: Date, limit: number): Promise<OutboxRow[]> {
   const rows = await selectRows<Record<string, unknown>>(
     ex,
-    sql`SELECT province_code, id, topic, region_code, payload, recipients, attempts, created_at FROM outbox
-        WHERE delivered_at IS NULL AND (attempts = 0 OR available_at <= ${now})
-        ORDER BY available_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+    sql`UPDATE outbox o SET delivered_at = ${now}, attempts = o.attempts + 1, last_error = NULL
+        FROM (SELECT province_code, id FROM outbox WHERE delivered_at IS NULL AND (attempts = 0 OR available_at <= ${now})
+              ORDER BY available_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED) AS due
+        WHERE o.province_code = due.province_code AND o.id = due.id
+        RETURNING o.province_code, o.id, o.topic, o.region_code, o.payload, o.recipients, o.attempts - 1 AS attempts, o.created_at,
+                  (extract(epoch from o.available_at) * 1000)::float8 AS available_ms`,
   );
+  // in the order they fell due (an UPDATE returns its rows in no particular order)
+  rows.sort((a, b) => Number(a.available_ms) - Number(b.available_ms) || Number(a.id) - Number(b.id));
   return rows.map(toOutboxRow);
 }
 
-/** Mark claimed outbox rows fanned out, in one statement. */
-export async function markOutboxRowsFannedOut(ex: Executor, rows: readonly Pick<OutboxRow, 'provinceCode' | 'id'>[], now: Date): Promise<void> {
-  if (rows.length === 0) return;
-  await ex.execute(
-    sql`UPDATE outbox SET delivered_at = ${now}, attempts = attempts + 1, last_error = NULL
-        WHERE (province_code, id) IN (SELECT * FROM unnest(${toTextArray(rows.map((r) => r.provinceCode))}, ${sql.param(rows.map((r) => r.id))}::bigint[]))`,
-  );
-}
-
+/** Put a claimed row the fan-out failed for back, due again at `until` (its claim counted the attempt). */
 export async function deferOutboxRow(ex: Executor, row: Pick<OutboxRow, 'provinceCode' | 'id'>, until: Date, error: string): Promise<void> {
-  await ex.execute(sql`UPDATE outbox SET available_at = ${until}, attempts = attempts + 1, last_error = ${error.slice(0, 1000)} WHERE province_code = ${row.provinceCode} AND id = ${row.id}`);
+  await ex.execute(
+    sql`UPDATE outbox SET delivered_at = NULL, available_at = ${until}, last_error = ${error.slice(0, 1000)} WHERE province_code = ${row.provinceCode} AND id = ${row.id}`,
+  );
 }
 
 export interface RecipientUser {
