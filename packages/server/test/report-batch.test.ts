@@ -161,13 +161,16 @@ describe.runIf(BACKENDS.includes('postgres'))('a report id stored by another wri
         [body.id, village.split('.').slice(0, 3).join('.'), village],
       );
       const pending = kesbang.post('/api/reports', body);
-      for (let i = 0; i < 100; i++) {
+      let waited = false;
+      for (let i = 0; i < 100 && !waited; i++) {
         const [waiting] = await t.handle.query<{ n: number }>(
           "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
         );
-        if (Number(waiting!.n) > 0) break;
-        await new Promise((r) => setTimeout(r, 50));
+        waited = Number(waiting!.n) > 0;
+        if (!waited) await new Promise((r) => setTimeout(r, 50));
       }
+      // the batch's insert is blocked on the other writer's row: the race, not a plain resend
+      expect(waited).toBe(true);
       await other.query('COMMIT');
       const res = await pending;
       expect(res.statusCode, res.body).toBe(409);

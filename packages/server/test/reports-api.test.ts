@@ -56,7 +56,31 @@ describe.each(BACKENDS)('early-detection reports on %s', (backend) => {
     expect(Number(ob!.n)).toBe(1);
   });
 
-  it('stores concurrent submissions of many officers, each once', async () => {
+  it('takes an id in upper case as the same report as in lower case', async () => {
+    const b = body();
+    const upper = { ...b, id: b.id.toUpperCase() };
+    const first = await bhabin.post('/api/reports', upper);
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({ id: b.id, duplicate: false });
+    const again = await bhabin.post('/api/reports', b);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ id: b.id, duplicate: true, receiptCode: first.json().receiptCode });
+    expect((await bhabin.post('/api/reports', upper)).statusCode).toBe(200);
+    // both spellings in one batch: one report, one event
+    const c = body();
+    const both = await Promise.all([bhabin.post('/api/reports', c), bhabin.post('/api/reports', { ...c, id: c.id.toUpperCase() })]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 201]);
+    for (const id of [b.id, c.id]) {
+      const [n] = await t.handle.query<{ reports: number; events: number; outbox: number }>(
+        `SELECT (SELECT count(*)::int FROM reports WHERE id = $1) AS reports, (SELECT count(*)::int FROM report_events WHERE report_id = $1) AS events,
+                (SELECT count(*)::int FROM outbox WHERE payload->>'reportId' = $1::text) AS outbox`,
+        [id],
+      );
+      expect(n).toEqual({ reports: 1, events: 1, outbox: 1 });
+    }
+  });
+
+    it('stores concurrent submissions of many officers, each once', async () => {
     const bodies = Array.from({ length: 40 }, () => body({ category: 'hoaks', title: 'Hoaks beredar di grup WA' }));
     const results = await Promise.all([...bodies, ...bodies.slice(0, 10)].map((b) => bhabin.post('/api/reports', b)));
     expect(results.filter((r) => r.statusCode === 201)).toHaveLength(40);

@@ -276,7 +276,9 @@ function prepare(deps: ReportsDeps, input: PrepareInput, now: Date, ip: string |
       ...content,
       occurredAt,
       provinceCode: provinceCodeOf(input.regionCode),
-      id: input.id,
+      // one spelling of the id (a UUID may arrive in upper case): the database answers in lower
+      // case, and a resend in the other case is the same report
+      id: input.id.toLowerCase(),
       regencyCode: chain[1]!,
       districtCode: chain[2] ?? null,
       electionId: stage.electionId,

@@ -57,7 +57,7 @@ export async function insertOutbox(ex: Executor, rows: NewOutboxRow[]): Promise<
   await insertByUnnest(ex, outbox, rows);
 }
 
-/** What one report batch writes: the reports, and each dependent row with the id of its report. */
+/** What one report batch writes: the reports (ids in lower case, each once), and each dependent row with the id of its report. */
 export interface ReportBatch {
   /** The reports, each id once. Their possible_duplicate_of is set by the statement. */
   reports: NewReportRow[];
@@ -195,6 +195,9 @@ function reportBatchSql(slot: (i: number) => SQL, main: Shape, parts: { shape: S
         input.names.map((n) => sql`f.${n}`),
         sql`, `,
       )}, coalesce(d.ids, '{}'::uuid[]) FROM fresh f LEFT JOIN dups d ON d.fid = f.id
+      -- in id order: two overlapping batches that both hold the same ids wait for each other
+      -- in the same order instead of deadlocking
+      ORDER BY f.id
       ON CONFLICT (province_code, id) DO NOTHING RETURNING id, possible_duplicate_of)${sql.join(writes, sql``)}
     SELECT 's' AS k, id, receipt_code, status, created_at, content_hash FROM stored
     UNION ALL SELECT 'i', id, NULL, NULL, NULL, NULL FROM ins`;
