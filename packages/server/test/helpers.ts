@@ -10,7 +10,9 @@ import { expect, inject } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type AppConfig } from '../src/config.js';
 import { openDatabase, pgliteHandle, type DbHandle } from '../src/db/client.js';
+import { insertByUnnest } from '../src/db/repositories/bulk.js';
 import type { NewReportRow } from '../src/db/repositories/reports.js';
+import { reports } from '../src/db/schema.js';
 import { insertUsers } from '../src/db/repositories/users.js';
 import type { RegionStore } from '../src/regions/region-store.js';
 import { loadRegionStore } from '../src/services/bootstrap.service.js';
@@ -225,6 +227,11 @@ export async function actOnReport(agent: Agent, id: string, action: string, body
   const current = (await agent.get(`/api/reports/${id}`)).json() as { version: number };
   const res = await agent.post(`/api/reports/${id}/${action}`, { version: current.version, ...body });
   expect(res.statusCode, res.body).toBe(200);
+}
+
+/** Report rows written straight to the table (no events, audit or outbox rows): fixtures. */
+export async function insertReportRows(handle: DbHandle, rows: NewReportRow[]): Promise<void> {
+  await insertByUnnest(handle.db, reports, rows);
 }
 
 /**

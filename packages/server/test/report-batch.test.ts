@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DUPLICATE_CONFIG, isPossibleDuplicate } from '@sinergi/domain';
-import { insertReportBatch, writeReportBatchOnce, type NewReportRow } from '../src/db/repositories/reports.js';
-import { BACKENDS, createTestApp, createTestUser, openTestDb, reportBody, reportRowFixture, type TestApp, type TestDb } from './helpers.js';
+import { writeReportBatchOnce, type NewReportRow } from '../src/db/repositories/reports.js';
+import { BACKENDS, createTestApp, createTestUser, insertReportRows, openTestDb, reportBody, reportRowFixture, type TestApp, type TestDb } from './helpers.js';
 
 // The report write path is one statement per batch (writeReportBatchOnce): it skips ids already
 // stored, flags possible duplicates with an SQL twin of the domain's isPossibleDuplicate, and
@@ -63,7 +63,7 @@ describe.each(BACKENDS)('one-statement report batch on %s', (backend) => {
         // each run in its own month, so earlier runs' reports are outside its time windows
         const base = Date.UTC(2001, 0, 1) + run++ * 30 * 24 * H;
         const stored = storedSpecs.map((s) => rowOf(s, base));
-        if (stored.length > 0) await insertReportBatch(db.handle, { reports: stored, events: [], audit: [], outbox: [] });
+        if (stored.length > 0) await insertReportRows(db.handle, stored);
         const fresh = batchSpecs.map((s) => ({ ...rowOf(s, base), status: s.category ? 'new' : 'draft' }));
         const resent = stored.slice(0, resendCount).map((r) => ({ ...r }));
         // resends interleaved with the new reports
@@ -130,7 +130,7 @@ describe.each(BACKENDS)('one-statement report batch on %s', (backend) => {
   it('keeps at most 20 possible duplicates, the newest stored ones first', async () => {
     const base = Date.UTC(2000, 0, 1);
     const stored = Array.from({ length: 30 }, (_, i) => reportRowFixture(villages[0]!, new Date(base - i * 60_000)));
-    await insertReportBatch(db.handle, { reports: stored, events: [], audit: [], outbox: [] });
+    await insertReportRows(db.handle, stored);
     const row = reportRowFixture(villages[0]!, new Date(base));
     await writeReportBatchOnce(db.handle, { reports: [row], events: [], audit: [], outbox: [], duplicates: DEFAULT_DUPLICATE_CONFIG });
     const [written] = await db.handle.query<{ dups: string[] }>('SELECT possible_duplicate_of::text[] AS dups FROM reports WHERE id = $1', [row.id]);

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertReportBatch, type NewReportRow } from '../src/db/repositories/reports.js';
-import { BACKENDS, createTestApp, createTestUser, reportRowFixture, type Agent, type TestApp } from './helpers.js';
+import type { NewReportRow } from '../src/db/repositories/reports.js';
+import { BACKENDS, createTestApp, createTestUser, insertReportRows, reportRowFixture, type Agent, type TestApp } from './helpers.js';
 
 const BAYAT = '33.10.04';
 const CAWAS = '33.10.05';
@@ -48,7 +48,7 @@ describe.each(BACKENDS)('report exports on %s', (backend) => {
     secretId = secret.id!;
     rows.push(tricky, secret);
     for (let i = 0; i < CAWAS_ROWS; i++) rows.push(row(cawasVillages[i % cawasVillages.length]!, i, { title: `Laporan Cawas ${i}` }));
-    for (let i = 0; i < rows.length; i += 500) await insertReportBatch(t.handle, { reports: rows.slice(i, i + 500), events: [], audit: [], outbox: [] });
+    for (let i = 0; i < rows.length; i += 500) await insertReportRows(t.handle, rows.slice(i, i + 500));
     await createTestUser(t.handle, { username: 'kesbang', role: 'regency_desk', scopes: ['33.10'], pillarCode: 'kesbangpol' });
     await createTestUser(t.handle, { username: 'panwascam.cawas', role: 'district_desk', scopes: [CAWAS], pillarCode: 'bawaslu' });
     kesbang = await t.login('kesbang');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findReports, insertReportBatch, type NewReportRow, type ReportFilter } from '../src/db/repositories/reports.js';
-import { BACKENDS, createTestApp, createTestUser, reportRowFixture, type Agent, type TestApp } from './helpers.js';
+import { findReports, type NewReportRow, type ReportFilter } from '../src/db/repositories/reports.js';
+import { BACKENDS, createTestApp, createTestUser, insertReportRows, reportRowFixture, type Agent, type TestApp } from './helpers.js';
 
 // The list's text search walks the ordered list first and falls back to the full-text index
 // (db/repositories/reports.ts findReports). Whatever path a page takes, the rows and their order
@@ -40,7 +40,7 @@ describe.each(BACKENDS)('report list text search on %s', (backend) => {
     const rows: NewReportRow[] = [];
     for (let i = 0; i < ROWS; i++) rows.push(row(klaten[(i * 7) % klaten.length]!, i));
     for (let i = 0; i < 600; i++) rows.push(row(outside[i % outside.length]!, i));
-    for (let i = 0; i < rows.length; i += 500) await insertReportBatch(t.handle, { reports: rows.slice(i, i + 500), events: [], audit: [], outbox: [] });
+    for (let i = 0; i < rows.length; i += 500) await insertReportRows(t.handle, rows.slice(i, i + 500));
     await createTestUser(t.handle, { username: 'kesbang', role: 'regency_desk', scopes: [KLATEN], pillarCode: 'kesbangpol' });
     kesbang = await t.login('kesbang');
   });

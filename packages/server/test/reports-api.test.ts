@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ELECTION_ID, seedDemoElection } from '../src/demo/index.js';
-import { insertReportBatch } from '../src/db/repositories/reports.js';
 import { escalateOverdueReports } from '../src/services/reports.service.js';
-import { BACKENDS, createTestApp, createTestUser, type Agent, type TestApp } from './helpers.js';
+import { BACKENDS, createTestApp, createTestUser, insertReportRows, type Agent, type TestApp } from './helpers.js';
 
 const BAYAT = '33.10.04';
 
@@ -258,7 +257,7 @@ describe.each(BACKENDS)('early-detection reports on %s', (backend) => {
     const at = new Date(t.clock.now.getTime() - 60_000);
     const village = t.regions.descendantsAt('33.10.05', 'village')[0]!;
     const inCawas = { provinceCode: '33', id: randomUUID(), regencyCode: '33.10', districtCode: '33.10.05', regionCode: village, category: 'politik_uang', severity: 2, occurredAt: at, discoveredAt: at, title: 'Amplop di Cawas', description: 'Pembagian amplop', source: 'field_officer', status: 'new', statusChangedAt: at, escalationLevel: 'village', contentHash: 'cawas', createdAt: at, updatedAt: at };
-    await insertReportBatch(t.handle, { reports: [inCawas], events: [], audit: [], outbox: [] });
+    await insertReportRows(t.handle, [inCawas]);
     const kesbang = await t.login('kesbang');
     expect(((await kesbang.get('/api/reports?region=33.10&limit=500')).json().items as { id: string }[]).map((r) => r.id)).toContain(inCawas.id);
     // Bayat's desk may ask for its regency: it still gets Bayat only
@@ -278,7 +277,7 @@ describe.each(BACKENDS)('early-detection reports on %s', (backend) => {
     // a draft from an inbound message: no category, the regency as its region
     const at = new Date(t.clock.now.getTime() - 5 * 60_000);
     const draft = { provinceCode: '33', id: randomUUID(), regencyCode: '33.10', regionCode: '33.10', category: null, severity: 2, occurredAt: at, discoveredAt: at, title: 'Pesan masuk', description: 'Ada amplop', source: 'public', status: 'draft', statusChangedAt: at, escalationLevel: 'regency', contentHash: 'draft', createdAt: at, updatedAt: at };
-    await insertReportBatch(t.handle, { reports: [draft], events: [], audit: [], outbox: [] });
+    await insertReportRows(t.handle, [draft]);
     const observer = await t.login('pemantau');
     for (const [agent, query] of [
       [observer, 'limit=500'],

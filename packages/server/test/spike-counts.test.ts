@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_INDEX_CONFIG, detectSpike, spikeFromCounts } from '@sinergi/domain';
 import { countSpikeGroups, findSpikeCandidateDistricts, findSpikeWindowGroups } from '../src/db/repositories/alerts.js';
-import { insertReportBatch, type NewReportRow } from '../src/db/repositories/reports.js';
-import { BACKENDS, createTestApp, reportRowFixture, type TestApp } from './helpers.js';
+import type { NewReportRow } from '../src/db/repositories/reports.js';
+import { BACKENDS, createTestApp, insertReportRows, reportRowFixture, type TestApp } from './helpers.js';
 
 // The spike rule counts in SQL (countSpikeGroups) and reads rows only for districts that spike.
 // These tests hold the counts to the rows they replace: the same groups (an incident once, at
@@ -62,7 +62,7 @@ describe.each(BACKENDS)('spike counts in SQL on %s', (backend) => {
     const today = randomUUID();
     for (const h of [5, 4, 3]) rows.push(reportRowFixture(villageOf(d2), at(h), { incidentId: today }));
     rows.push(reportRowFixture(villageOf(d2), at(6)));
-    await insertReportBatch(t.handle, { reports: rows, events: [], audit: [], outbox: [] });
+    await insertReportRows(t.handle, rows);
   });
   afterAll(async () => t?.dispose());
 

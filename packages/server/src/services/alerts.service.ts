@@ -440,18 +440,19 @@ async function applyStageBoundaryRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, 
  */
 async function applySpikeRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, config: TIndexConfig, nowMs: number): Promise<number> {
   const s = config.spike;
+  const now = new Date(nowMs);
   const windowStart = new Date(nowMs - s.windowHours * 3_600_000);
-  const candidates = await findSpikeCandidateDistricts(tx, windowStart, new Date(nowMs), s.minCount);
+  const candidates = await findSpikeCandidateDistricts(tx, windowStart, now, s.minCount);
   if (candidates.length === 0) return 0;
   const from = new Date(windowStart.getTime() - s.baselineDays * 86_400_000);
   // the test on the counts (counted in SQL); the rows only of the districts that spike
   const spiking = new Map<string, TSpikeResult>();
-  for (const c of await countSpikeGroups(tx, candidates, from, windowStart, new Date(nowMs))) {
+  for (const c of await countSpikeGroups(tx, candidates, from, windowStart, now)) {
     const result = spikeFromCounts(c.count, c.baselineCount, s);
     if (result.isSpike) spiking.set(c.districtCode, result);
   }
   if (spiking.size === 0) return 0;
-  const rows = await findSpikeWindowGroups(tx, [...spiking.keys()], { from, windowStart, now: new Date(nowMs) }, SPIKE_ALERT_MAX_REPORTS);
+  const rows = await findSpikeWindowGroups(tx, [...spiking.keys()], { from, windowStart, now }, SPIKE_ALERT_MAX_REPORTS);
   const byDistrict = new Map<string, typeof rows>();
   for (const r of rows) {
     const list = byDistrict.get(r.districtCode);
@@ -466,7 +467,7 @@ async function applySpikeRule(tx: Tx, deps: Omit<AlertsDeps, 'handle'>, config: 
     const alert = buildSpikeAlert({
       regionCode: district,
       regionName: deps.regions.nameOf(district) ?? district,
-      stage: deps.elections.stageAt(new Date(nowMs), district).stageCode,
+      stage: deps.elections.stageAt(now, district).stageCode,
       nowMs,
       spike: result,
       reports: facts.slice(0, SPIKE_ALERT_MAX_REPORTS),

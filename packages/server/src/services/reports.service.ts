@@ -138,21 +138,18 @@ async function writeReportBatch(handle: DbHandle, items: PreparedReport[]): Prom
         details: { source: r.source }, // the statement adds possibleDuplicateOf
       },
     })),
-    audit: unique.map(({ row: r, actor, ip }) => ({
-      reportId: r.id,
-      row: auditRows([
-        {
-          actorId: actor?.id ?? null,
-          actorName: actor?.username ?? (r.source === 'public' ? 'publik' : 'gateway'),
-          action: 'report.create',
-          entity: 'report',
-          entityId: r.id,
-          regionCode: r.regionCode,
-          after: { category: r.category, severity: r.severity, regionCode: r.regionCode, status: r.status, source: r.source, title: r.title },
-          ip,
-        },
-      ])[0]!,
-    })),
+    audit: auditRows(
+      unique.map(({ row: r, actor, ip }) => ({
+        actorId: actor?.id ?? null,
+        actorName: actor?.username ?? (r.source === 'public' ? 'publik' : 'gateway'),
+        action: 'report.create',
+        entity: 'report',
+        entityId: r.id,
+        regionCode: r.regionCode,
+        after: { category: r.category, severity: r.severity, regionCode: r.regionCode, status: r.status, source: r.source, title: r.title },
+        ip,
+      })),
+    ).map((row, i) => ({ reportId: unique[i]!.row.id, row })),
     outbox: unique.map(({ row: r, actor }) => ({
       reportId: r.id,
       row: {

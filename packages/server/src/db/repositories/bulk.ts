@@ -15,28 +15,7 @@ export async function insertByUnnest<T extends PgTable>(ex: Executor, table: T, 
   await ex.execute(insertSqlOf(shapeOf(table, rows)));
 }
 
-/** One table's rows for {@link insertAllByUnnestPrepared}. */
-export interface UnnestPart<T extends PgTable = PgTable> {
-  table: T;
-  rows: readonly T['$inferInsert'][];
-}
-
 const dialect = new PgDialect();
-
-/**
- * Rows of several tables inserted by ONE statement (the first inserts as data-modifying
- * `WITH` queries, the last as the main statement): atomic without an explicit transaction,
- * and one round trip instead of BEGIN, one INSERT per table and COMMIT. Tables without rows
- * are left out. Built for the hottest write path: the text is rendered once per shape (tables
- * and the columns the rows set), see {@link runCached}; each call only lays the values out
- * column by column.
- */
-export async function insertAllByUnnestPrepared(handle: DbHandle, parts: readonly UnnestPart[]): Promise<void> {
-  const shapes = parts.filter((p) => p.rows.length > 0).map((p) => shapeOf(p.table, p.rows));
-  if (shapes.length === 0) return;
-  const key = `insert:${shapes.map(shapeKey).join(';')}`;
-  await runCached(handle, key, (slot) => composedInsert(shapes, slot), shapes.flatMap((s) => s.values));
-}
 
 /** A shape's table and columns: what its part of a cached statement's text depends on. */
 export function shapeKey(shape: Shape): string {
@@ -113,22 +92,9 @@ export function shapeOf(
   return { table, columns, values };
 }
 
-function composedInsert(shapes: Shape[], slot: (i: number) => SQL): SQL {
-  let base = 0;
-  const inserts = shapes.map((shape) => {
-    const offset = base;
-    base += shape.values.length;
-    return insertSqlOf(shape, (i) => slot(offset + i));
-  });
-  const last = inserts.pop()!;
-  if (inserts.length === 0) return last;
-  const ctes = inserts.map((q, i) => sql`${sql.identifier(`w${i}`)} AS (${q})`);
-  return sql`WITH ${sql.join(ctes, sql`, `)} ${last}`;
-}
-
-/** The `INSERT … SELECT FROM unnest(…)` statement of one table's rows (alone, or composed into a larger one). */
-function insertSqlOf(shape: Shape, slot?: (i: number) => SQL): SQL {
-  const source = unnestSource(shape, { slot });
+/** The `INSERT … SELECT FROM unnest(…)` statement of one table's rows. */
+function insertSqlOf(shape: Shape): SQL {
+  const source = unnestSource(shape);
   return sql`INSERT INTO ${sql.identifier(getTableName(shape.table))} (${sql.join(source.names, sql`, `)})
         SELECT ${sql.join(source.exprs, sql`, `)} FROM ${source.from}`;
 }

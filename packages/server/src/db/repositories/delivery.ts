@@ -44,15 +44,15 @@ const toOutboxRow = (r: Record<string, unknown>): OutboxRow => ({
 export async function claimOutboxRows(ex: Executor, now: Date, limit: number): Promise<OutboxRow[]> {
   const rows = await selectRows<Record<string, unknown>>(
     ex,
-    sql`UPDATE outbox o SET delivered_at = ${now}, attempts = o.attempts + 1, last_error = NULL
-        FROM (SELECT province_code, id FROM outbox WHERE delivered_at IS NULL AND (attempts = 0 OR available_at <= ${now})
-              ORDER BY available_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED) AS due
-        WHERE o.province_code = due.province_code AND o.id = due.id
-        RETURNING o.province_code, o.id, o.topic, o.region_code, o.payload, o.recipients, o.attempts - 1 AS attempts, o.created_at,
-                  (extract(epoch from o.available_at) * 1000)::float8 AS available_ms`,
+    // in the order they fell due (an UPDATE returns its rows in no particular order)
+    sql`WITH claimed AS (
+          UPDATE outbox o SET delivered_at = ${now}, attempts = o.attempts + 1, last_error = NULL
+          FROM (SELECT province_code, id FROM outbox WHERE delivered_at IS NULL AND (attempts = 0 OR available_at <= ${now})
+                ORDER BY available_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED) AS due
+          WHERE o.province_code = due.province_code AND o.id = due.id
+          RETURNING o.province_code, o.id, o.topic, o.region_code, o.payload, o.recipients, o.attempts - 1 AS attempts, o.created_at, o.available_at)
+        SELECT province_code, id, topic, region_code, payload, recipients, attempts, created_at FROM claimed ORDER BY available_at, id`,
   );
-  // in the order they fell due (an UPDATE returns its rows in no particular order)
-  rows.sort((a, b) => Number(a.available_ms) - Number(b.available_ms) || Number(a.id) - Number(b.id));
   return rows.map(toOutboxRow);
 }
 

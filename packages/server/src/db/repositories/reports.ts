@@ -2,7 +2,7 @@ import { EARTH_RADIUS_KM, isInScope, type TDuplicateConfig } from '@sinergi/doma
 import { and, eq, getTableColumns, getTableName, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { selectRows, type DbHandle, type Executor } from '../client.js';
 import { auditLog, organisations, outbox, reportAttachments, reportEvents, reports } from '../schema.js';
-import { insertAllByUnnestPrepared, insertByUnnest, runCached, shapeKey, shapeOf, unnestSource, type Shape } from './bulk.js';
+import { insertByUnnest, runCached, shapeKey, shapeOf, unnestSource, type Shape } from './bulk.js';
 import { inScope, toTextArray } from './scope.js';
 
 /** Every column but the generated search vector (never needed in Node, and heavy to decode). */
@@ -31,23 +31,6 @@ export async function findReportByReceipt(ex: Executor, receiptCode: string): Pr
 
 /** A report as the write path needs it back: what a receipt shows, and the content hash of a resend. */
 export type StoredReportHead = Pick<ReportRow, 'id' | 'receiptCode' | 'status' | 'createdAt' | 'contentHash'>;
-
-/**
- * Everything a report batch writes, as ONE statement (audit_log, report_events and outbox as
- * data-modifying `WITH` queries around the reports insert): atomic without BEGIN/COMMIT and a
- * single round trip. A clash on a report id fails the whole statement (nothing written).
- */
-export async function insertReportBatch(
-  handle: DbHandle,
-  batch: { reports: NewReportRow[]; events: NewReportEventRow[]; audit: (typeof auditLog.$inferInsert)[]; outbox: NewOutboxRow[] },
-): Promise<void> {
-  await insertAllByUnnestPrepared(handle, [
-    { table: auditLog, rows: batch.audit },
-    { table: reportEvents, rows: batch.events },
-    { table: outbox, rows: batch.outbox },
-    { table: reports, rows: batch.reports },
-  ]);
-}
 
 export async function insertReportEvents(ex: Executor, rows: NewReportEventRow[]): Promise<void> {
   await insertByUnnest(ex, reportEvents, rows);
