@@ -14,8 +14,11 @@ interface AuditRow {
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
   chain_seq: number | null;
-  hash: string | null;
 }
+
+/** Every sealed row's place: (province, chain position, audit id), read out of the seal blocks. */
+const SEALED = `(SELECT s.province_code, (s.first_seq + o.i - 1)::int AS chain_seq, o.id
+  FROM audit_seals s, unnest(s.audit_ids) WITH ORDINALITY AS o(id, i))`;
 
 describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
   let t: TestApp;
@@ -28,7 +31,12 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
   afterAll(async () => t?.dispose());
 
   const rowsOf = (where: string, params: unknown[] = []) =>
-    t.handle.query<AuditRow>(`SELECT province_code, id::int AS id, actor_name, action, entity_id, before, after, chain_seq::int AS chain_seq, hash FROM audit_log WHERE ${where} ORDER BY chain_seq, id`, params);
+    t.handle.query<AuditRow>(
+      `SELECT * FROM (SELECT a.province_code, a.id::int AS id, a.actor_name, a.action, a.entity_id, a.before, a.after, z.chain_seq
+         FROM audit_log a LEFT JOIN ${SEALED} z ON z.province_code = a.province_code AND z.id = a.id) x
+       WHERE ${where} ORDER BY chain_seq, id`,
+      params,
+    );
 
   it('records writes through the API: who, what, before and after', async () => {
     const agent = await t.login('admin.nasional');
@@ -41,7 +49,7 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
     const rows = await rowsOf('entity_id = $1', [userId]);
     expect(rows.map((r) => r.action)).toEqual(['user.create', 'user.update']);
     const [create, update] = rows;
-    expect(create).toMatchObject({ province_code: '33', actor_name: 'admin.nasional', before: null, after: { username: 'camat.bayat', scopes: ['33.10.04'] }, hash: null });
+    expect(create).toMatchObject({ province_code: '33', actor_name: 'admin.nasional', before: null, after: { username: 'camat.bayat', scopes: ['33.10.04'] }, chain_seq: null });
     expect(create!.after).not.toHaveProperty('passwordHash');
     expect(update!.before).toMatchObject({ position: null, version: 1 });
     expect(update!.after).toMatchObject({ position: 'Camat Bayat 2024', version: 2 });
@@ -78,16 +86,19 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
     expect(chain.map((r) => r.chain_seq)).toEqual(chain.map((_, i) => i + 1));
   });
 
-  it('rejects every change to the log but the one-time seal', async () => {
+  it('rejects every change to the log and to its seals', async () => {
     const [row] = await rowsOf("province_code = '33' AND chain_seq = 1");
     await expect(t.handle.query(`UPDATE audit_log SET after = '{"x":1}' WHERE id = $1`, [row!.id])).rejects.toThrow(/append-only/);
-    await expect(t.handle.query(`UPDATE audit_log SET hash = repeat('0', 64) WHERE id = $1`, [row!.id])).rejects.toThrow(/append-only/);
+    await expect(t.handle.query('UPDATE audit_log SET txid = 1 WHERE id = $1', [row!.id])).rejects.toThrow(/append-only/);
     await expect(t.handle.query('DELETE FROM audit_log WHERE id = $1', [row!.id])).rejects.toThrow(/append-only \(DELETE rejected\)/);
     await expect(t.handle.query('TRUNCATE audit_log')).rejects.toThrow(/append-only \(TRUNCATE rejected\)/);
+    await expect(t.handle.query("UPDATE audit_seals SET hash = repeat('0', 64) WHERE province_code = '33'")).rejects.toThrow(/audit_seals is append-only/);
+    await expect(t.handle.query("DELETE FROM audit_seals WHERE province_code = '33'")).rejects.toThrow(/audit_seals is append-only \(DELETE rejected\)/);
+    await expect(t.handle.query('TRUNCATE audit_seals')).rejects.toThrow(/audit_seals is append-only \(TRUNCATE rejected\)/);
     // an unsealed row: its content is just as fixed
     await createUser({ handle: t.handle, regions: t.regions }, systemContext(), { username: 'pemantau.satu', fullName: 'Pemantau', role: 'observer', scopes: ['33.10'] });
     const [fresh] = await rowsOf("after->>'username' = 'pemantau.satu'");
-    expect(fresh!.hash).toBeNull();
+    expect(fresh!.chain_seq).toBeNull();
     await expect(t.handle.query(`UPDATE audit_log SET actor_name = 'orang lain' WHERE id = $1`, [fresh!.id])).rejects.toThrow(/append-only/);
     expect(await verifyAuditLog(t.handle)).toMatchObject({ ok: true, unsealed: 1 });
   });
@@ -119,7 +130,7 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
         expect(sealedB!.chain_seq).toBe(sealedA!.chain_seq! + 1);
         const result = await verifyAuditLog(t.handle);
         const [dups] = await t.handle.query<{ n: number }>(
-          'SELECT count(*)::int AS n FROM (SELECT province_code, chain_seq FROM audit_log GROUP BY 1, 2 HAVING count(*) > 1) d',
+          `SELECT count(*)::int AS n FROM (SELECT province_code, id FROM ${SEALED} z GROUP BY 1, 2 HAVING count(*) > 1) d`,
         );
         expect(dups!.n).toBe(0);
         expect(result).toMatchObject({ ok: true, unsealed: 0 });
@@ -131,14 +142,15 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
     });
 
     it('a sealer holding its locks does not block writers', async () => {
-      // a sealer mid-way: it holds the sealing lock and row locks on the rows it seals
+      // a sealer mid-way: it holds the sealing lock, has written a block and moved the line
       await createUser({ handle: t.handle, regions: t.regions }, systemContext(), { username: 'sebelum.segel', fullName: 'Sebelum', role: 'observer', scopes: ['33.10'] });
       const sealer = await t.handle.pool!.connect();
       try {
         await sealer.query('BEGIN');
         await sealer.query('SELECT pg_advisory_xact_lock(727275)');
-        const locked = await sealer.query('SELECT id FROM audit_log WHERE chain_seq IS NULL FOR UPDATE');
-        expect(locked.rowCount).toBeGreaterThan(0);
+        await sealer.query("INSERT INTO audit_seals (province_code, first_seq, row_count, audit_ids, row_hashes, prev_hash, hash) VALUES ('99', 1, 0, '{}', '', '', '')");
+        const locked = await sealer.query('UPDATE audit_seal_cursor SET txid = txid WHERE id = 1');
+        expect(locked.rowCount).toBe(1);
         const started = Date.now();
         const results = await Promise.all(
           Array.from({ length: 8 }, (_, i) =>
@@ -184,7 +196,7 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
     expect(rounds).toBeGreaterThan(0);
     await sealAll(t.handle);
     const [counts] = await t.handle.query<{ n: number; sealed: number; distinct_seq: number }>(
-      `SELECT count(*)::int AS n, count(chain_seq)::int AS sealed, count(DISTINCT (province_code, chain_seq))::int AS distinct_seq FROM audit_log`,
+      `SELECT (SELECT count(*)::int FROM audit_log) AS n, count(*)::int AS sealed, count(DISTINCT (province_code, chain_seq))::int AS distinct_seq FROM ${SEALED} z`,
     );
     expect(counts!.sealed).toBe(counts!.n);
     expect(counts!.distinct_seq).toBe(counts!.n);
@@ -202,14 +214,40 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([{ provinceCode: '33', chainSeq: victim.chain_seq, id: victim.id, problem: expect.stringMatching(/altered/) }]);
 
-    // deleting a row (and re-hashing nothing) leaves a gap in another province's chain
+    // deleting a row (and re-hashing nothing) breaks another province's chain where it was
     const other = await rowsOf("province_code = '11' AND chain_seq IS NOT NULL");
     const gone = other[1]!;
     await t.handle.query('ALTER TABLE audit_log DISABLE TRIGGER USER');
     await t.handle.query(`DELETE FROM audit_log WHERE province_code = '11' AND id = $1`, [gone.id]);
     await t.handle.query('ALTER TABLE audit_log ENABLE TRIGGER USER');
     result = await verifyAuditLog(t.handle);
-    expect(result.problems).toContainEqual({ provinceCode: '11', chainSeq: gone.chain_seq! + 1, id: other[2]!.id, problem: `chain position ${gone.chain_seq} is missing` });
+    expect(result.problems).toContainEqual({ provinceCode: '11', chainSeq: gone.chain_seq, id: gone.id, problem: `the row at position ${gone.chain_seq} was deleted` });
     expect(result.problems).toHaveLength(2);
+  });
+
+  it('detects a row slipped in before the seal line, and a seal block removed', async () => {
+    const t2 = await createTestApp(backend);
+    try {
+      await createTestUser(t2.handle, { username: 'admin.dua', role: 'admin', scopes: ['*'] });
+      for (let i = 0; i < 3; i++) {
+        await createUser({ handle: t2.handle, regions: t2.regions }, systemContext(), { username: `pengamat.${i}`, fullName: 'Pengamat', role: 'observer', scopes: ['33.10'] });
+        await sealAll(t2.handle, 15_000, { batch: 2 });
+      }
+      expect(await verifyAuditLog(t2.handle)).toMatchObject({ ok: true, unsealed: 0 });
+      // a row with a transaction id before the line is one the sealer will never look at
+      await t2.handle.query("INSERT INTO audit_log (province_code, txid, action, entity) VALUES ('33', 1, 'forged', 'probe')");
+      let result = await verifyAuditLog(t2.handle);
+      expect(result.ok).toBe(false);
+      expect(result.problems).toEqual([expect.objectContaining({ provinceCode: '33', problem: expect.stringMatching(/1 row\(s\) before the seal line are in no seal block/) })]);
+      // a whole block gone: the positions it held are missing
+      const [second] = await t2.handle.query<{ first_seq: number }>("SELECT first_seq::int AS first_seq FROM audit_seals WHERE province_code = '33' ORDER BY first_seq OFFSET 1 LIMIT 1");
+      await t2.handle.query('ALTER TABLE audit_seals DISABLE TRIGGER USER');
+      await t2.handle.query("DELETE FROM audit_seals WHERE province_code = '33' AND first_seq = $1", [second!.first_seq]);
+      await t2.handle.query('ALTER TABLE audit_seals ENABLE TRIGGER USER');
+      result = await verifyAuditLog(t2.handle);
+      expect(result.problems).toEqual([expect.objectContaining({ provinceCode: '33', chainSeq: second!.first_seq, problem: `chain position ${second!.first_seq} is missing` })]);
+    } finally {
+      await t2.dispose();
+    }
   });
 });

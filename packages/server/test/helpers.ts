@@ -16,7 +16,7 @@ import { reports } from '../src/db/schema.js';
 import { insertUsers } from '../src/db/repositories/users.js';
 import type { RegionStore } from '../src/regions/region-store.js';
 import { loadRegionStore } from '../src/services/bootstrap.service.js';
-import { sealAuditLog } from '../src/db/repositories/audit.js';
+import { countUnsealed, sealAuditLog } from '../src/db/repositories/audit.js';
 import { hashSecret } from '../src/services/passwords.js';
 import { ElectionStore } from '../src/services/elections.service.js';
 import { createReportWriter } from '../src/services/reports.service.js';
@@ -193,8 +193,7 @@ export async function sealAll(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     total += await sealAuditLog(handle, sizes.batch, sizes.slice);
-    const [row] = await handle.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE chain_seq IS NULL');
-    if (Number(row!.n) === 0 || Date.now() > deadline) return total;
+    if ((await countUnsealed(handle)) === 0 || Date.now() > deadline) return total;
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -138,16 +138,19 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return false;
 }
 
-/** Apply pending migrations. On PostgreSQL an advisory lock keeps concurrent instances from racing. */
-export async function runMigrations(handle: DbHandle): Promise<void> {
+/**
+ * Apply pending migrations. On PostgreSQL an advisory lock keeps concurrent instances from
+ * racing. `migrationsFolder` is for tests that start from an older schema.
+ */
+export async function runMigrations(handle: DbHandle, migrationsFolder = MIGRATIONS_DIR): Promise<void> {
   if (handle.kind === 'pglite') {
-    await migratePglite(handle.db as never, { migrationsFolder: MIGRATIONS_DIR });
+    await migratePglite(handle.db as never, { migrationsFolder });
     return;
   }
   const client = await handle.pool!.connect();
   try {
     await client.query('SELECT pg_advisory_lock(727274)');
-    await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+    await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
   } finally {
     await client.query('SELECT pg_advisory_unlock(727274)').catch(() => undefined);
     client.release();

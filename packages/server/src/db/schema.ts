@@ -27,6 +27,8 @@ import {
 
 /** PostgreSQL full-text vector (Drizzle has no built-in column type for it). */
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+/** Raw bytes (the seal blocks' row hashes); the repositories read and write it as hex. */
+const bytea = customType<{ data: string }>({ dataType: () => 'bytea' });
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -108,11 +110,12 @@ export const sessions = pgTable(
 );
 
 /**
- * Append-only audit log. Writers insert rows with no hash; the sealer job later assigns
- * each row its place in its province's chain (`chain_seq`) and its hash, so hashing never
- * serialises writers. `txid` lets the sealer seal only rows of transactions older than
- * the oldest one still in flight (ids commit out of order). Triggers (migration
- * 0001_audit_guard) reject deletes and any change but the one-time seal.
+ * Append-only audit log. Writers insert rows with no hash; the sealer job later hashes them
+ * into their province's chain in blocks (`audit_seals`), so hashing never serialises writers
+ * and no audit row is ever written twice. `txid` orders sealing: the sealer takes only rows of
+ * transactions older than the oldest one still in flight (ids commit out of order), in
+ * (txid, id) order after the seal line (`audit_seal_cursor`). Triggers (migrations
+ * 0001_audit_guard, 0013_audit_seal_blocks) reject every update, delete and TRUNCATE.
  */
 export const auditLog = pgTable(
   'audit_log',
@@ -131,17 +134,47 @@ export const auditLog = pgTable(
     before: jsonb('before'),
     after: jsonb('after'),
     ip: text('ip'),
-    chainSeq: bigint('chain_seq', { mode: 'number' }),
-    prevHash: text('prev_hash'),
-    hash: text('hash'),
   },
   (t) => [
     primaryKey({ columns: [t.provinceCode, t.id] }),
-    uniqueIndex('audit_chain_idx').on(t.provinceCode, t.chainSeq),
-    index('audit_unsealed_idx').on(t.txid, t.id).where(sql`chain_seq IS NULL`),
+    // the sealer's order: the rows after the seal line, oldest transaction first
+    index('audit_txid_idx').on(t.txid, t.id),
     index('audit_entity_idx').on(t.entity, t.entityId),
   ],
 );
+
+/**
+ * One sealing pass's rows of one province, hashed into the province's chain: row i of the
+ * block (audit id `auditIds[i]`) sits at chain position `firstSeq + i`, and its hash is
+ * sha256(its content, its position, the previous row's hash) (`auditHash`), kept as 32 raw
+ * bytes at offset 32·i of `rowHashes`. `prevHash` is the hash before the block (the previous
+ * block's `hash`, or 64 zeros), `hash` the block's last row's. Append-only, like the log.
+ */
+export const auditSeals = pgTable(
+  'audit_seals',
+  {
+    provinceCode: text('province_code').notNull(),
+    firstSeq: bigint('first_seq', { mode: 'number' }).notNull(),
+    rowCount: integer('row_count').notNull(),
+    auditIds: bigint('audit_ids', { mode: 'number' }).array().notNull(),
+    rowHashes: bytea('row_hashes').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+    sealedAt: tstz('sealed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.firstSeq] })],
+);
+
+/**
+ * The seal line: every audit row at or before (txid, auditId) in (txid, id) order is in a
+ * block of `audit_seals`, every row after it is not yet. One row (id 1), moved by each pass;
+ * none until the first pass (the line before everything).
+ */
+export const auditSealCursor = pgTable('audit_seal_cursor', {
+  id: integer('id').primaryKey(),
+  txid: bigint('txid', { mode: 'number' }).notNull(),
+  auditId: bigint('audit_id', { mode: 'number' }).notNull(),
+});
 
 /** Small key/value store for instance facts (first start done, demo loaded, seal positions). */
 export const appMeta = pgTable('app_meta', {

@@ -449,14 +449,22 @@ async function resetSequences(s: Session, tables: TableInfo[]): Promise<void> {
 }
 
 /**
- * Unsealed audit rows carry the source database's transaction ids, which mean nothing here:
- * the sealer takes only rows below the oldest running transaction, so a row from a busy
- * server could wait for millions of transactions on a fresh laptop. Give them this
- * transaction's id (not hashed; order within the batch stays by id).
+ * Audit rows carry the source database's transaction ids, which mean nothing here: the sealer
+ * takes rows after the seal line in (txid, id) order, and only below the oldest running
+ * transaction. Rows the source had sealed move to the front (txid 1) and the line with them;
+ * rows it had not sealed yet get this transaction's id, so they are sealed next (order among
+ * them by id), and rows written here later sort after them. txid is not hashed.
  */
 async function adoptUnsealedAudit(s: Session, tables: Set<string>): Promise<void> {
-  if (!tables.has('public.audit_log')) return;
-  await s.query('UPDATE public.audit_log SET txid = pg_current_xact_id()::text::bigint WHERE chain_seq IS NULL');
+  if (!tables.has('public.audit_log') || !tables.has('public.audit_seal_cursor')) return;
+  await s.query(
+    `UPDATE public.audit_log a SET txid = CASE WHEN (a.txid, a.id) <= (c.txid, c.audit_id) THEN 1 ELSE pg_current_xact_id()::text::bigint END
+     FROM (SELECT COALESCE(max(txid), 0) AS txid, COALESCE(max(audit_id), 0) AS audit_id FROM public.audit_seal_cursor WHERE id = 1) c`,
+  );
+  await s.query(
+    `INSERT INTO public.audit_seal_cursor (id, txid, audit_id) VALUES (1, 1, 9223372036854775807)
+     ON CONFLICT (id) DO UPDATE SET txid = 1, audit_id = 9223372036854775807`,
+  );
 }
 
 /** The restore itself is a write: it goes in the audit log, after the count check. */

@@ -51,14 +51,11 @@ interface RawAuditRow {
   before_text: string | null;
   after_text: string | null;
   ip: string | null;
-  chain_seq: number | string | null;
-  prev_hash: string | null;
-  hash: string | null;
 }
 
 const CONTENT_COLUMNS = `province_code, id, (extract(epoch from at) * 1000000)::bigint::text AS at_us,
   actor_id::text AS actor_id, actor_name, action, entity, entity_id,
-  before::text AS before_text, after::text AS after_text, ip, chain_seq, prev_hash, hash`;
+  before::text AS before_text, after::text AS after_text, ip`;
 
 /** The hash of one sealed row: its content, its place in the chain and the previous hash. */
 export function auditHash(row: RawAuditRow, chainSeq: number, prevHash: string): string {
@@ -82,18 +79,32 @@ export function auditHash(row: RawAuditRow, chainSeq: number, prevHash: string):
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** The end of a province's chain: the last position and its hash (position 0 and 64 zeros when empty). */
+interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** One province's share of a sealing pass, becoming one row of audit_seals. */
+interface PendingBlock {
+  firstSeq: number;
+  prevHash: string;
+  ids: string[];
+  hashes: string[];
+}
+
 /**
  * Seal committed audit rows into their province's hash chain. Only rows written by
  * transactions older than the oldest transaction still in flight are eligible: such a set
- * can no longer gain members, so a late commit is never skipped. Runs outside the hot path
- * (a timer in the server, or `sinergi audit verify`); one sealer at a time per database.
+ * can no longer gain members, so a late commit is never skipped. They are taken in (txid, id)
+ * order after the seal line (`audit_seal_cursor`), hashed one after the other into their
+ * province's chain, and written as one `audit_seals` row per province per pass — the audit
+ * rows themselves are never written again. Runs outside the hot path (a timer in the server,
+ * or `sinergi audit verify`); one sealer at a time per database.
  *
- * The hashing of a batch and the building of its UPDATE are synchronous work on the server's
- * event loop: they go in slices of `slice` rows, one UPDATE each, with a turn of the event loop
- * between them (one read of `batch` rows, one transaction). A whole batch of 5,000 at once held
- * the server's requests for 15–35 ms every two seconds under write load (the report
- * benchmark's p99); smaller transactions instead cost PostgreSQL three times as much per row
- * (each batch walks the unsealed index past the rows sealed before it, until vacuum).
+ * Hashing is synchronous work on the server's event loop: it goes in slices of `slice` rows
+ * with a turn of the event loop between them, so a pass of `batch` rows does not hold up the
+ * requests being served (one read of `batch` rows and one transaction per pass).
  */
 export async function sealAuditLog(handle: DbHandle, batch = 5000, slice = 500): Promise<number> {
   if (!(batch >= 1 && slice >= 1)) throw new RangeError('batch and slice must be at least 1');
@@ -104,52 +115,69 @@ export async function sealAuditLog(handle: DbHandle, batch = 5000, slice = 500):
         ((await tx.execute(sqlRaw(text, params))) as unknown as { rows: T[] }).rows;
       const [lock] = await run<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(727275) AS ok');
       if (!lock?.ok) return 0;
+      const [line] = await run<{ txid: string; audit_id: string }>('SELECT txid::text AS txid, audit_id::text AS audit_id FROM audit_seal_cursor WHERE id = 1');
+      const lineTxid = line?.txid ?? '0';
+      const lineId = line?.audit_id ?? '0';
       const rows = await run<RawAuditRow & { txid: string }>(
-        `SELECT ${CONTENT_COLUMNS}, txid FROM audit_log
-         WHERE chain_seq IS NULL AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+        `SELECT ${CONTENT_COLUMNS}, txid::text AS txid FROM audit_log
+         WHERE (txid, id) > ($1::bigint, $2::bigint) AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
          ORDER BY txid, id LIMIT ${batch}`,
+        [lineTxid, lineId],
       );
       if (rows.length === 0) return 0;
-      const provinces = [...new Set(rows.map((r) => r.province_code))];
-      const heads = new Map<string, { seq: number; hash: string }>();
-      for (const p of provinces) {
-        const [head] = await run<{ chain_seq: number | string; hash: string }>(
-          `SELECT chain_seq, hash FROM audit_log WHERE province_code = $1 AND chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1`,
-          [p],
-        );
-        heads.set(p, head ? { seq: Number(head.chain_seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH });
-      }
-      // hashed and written a slice at a time, a turn of the event loop between slices
+      const heads = new Map<string, ChainHead>();
+      for (const p of new Set(rows.map((r) => r.province_code))) heads.set(p, await chainHead(run, p));
+      const blocks = new Map<string, PendingBlock>();
+      // hashed a slice at a time, a turn of the event loop between slices
       for (let from = 0; from < rows.length; from += slice) {
         if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        const ids: string[] = [];
-        const provs: string[] = [];
-        const seqs: string[] = [];
-        const prevs: string[] = [];
-        const hashes: string[] = [];
         for (const row of rows.slice(from, from + slice)) {
           const head = heads.get(row.province_code)!;
+          let block = blocks.get(row.province_code);
+          if (!block) blocks.set(row.province_code, (block = { firstSeq: head.seq + 1, prevHash: head.hash, ids: [], hashes: [] }));
           const seq = head.seq + 1;
           const hash = auditHash(row, seq, head.hash);
-          ids.push(String(row.id));
-          provs.push(row.province_code);
-          seqs.push(String(seq));
-          prevs.push(head.hash);
-          hashes.push(hash);
+          block.ids.push(String(row.id));
+          block.hashes.push(hash);
           heads.set(row.province_code, { seq, hash });
         }
+      }
+      for (const [province, block] of blocks) {
         await run(
-          `UPDATE audit_log a SET chain_seq = s.seq, prev_hash = s.prev, hash = s.hash
-           FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS s(prov, id, seq, prev, hash)
-           WHERE a.province_code = s.prov AND a.id = s.id AND a.chain_seq IS NULL`,
-          [toPgArray(provs), toPgArray(ids), toPgArray(seqs), toPgArray(prevs), toPgArray(hashes)],
+          `INSERT INTO audit_seals (province_code, first_seq, row_count, audit_ids, row_hashes, prev_hash, hash)
+           VALUES ($1, $2, $3, $4::bigint[], decode($5, 'hex'), $6, $7)`,
+          [province, block.firstSeq, block.ids.length, toPgArray(block.ids), block.hashes.join(''), block.prevHash, block.hashes.at(-1)!],
         );
       }
+      const last = rows.at(-1)!;
+      await run(
+        `INSERT INTO audit_seal_cursor (id, txid, audit_id) VALUES (1, $1::bigint, $2::bigint)
+         ON CONFLICT (id) DO UPDATE SET txid = EXCLUDED.txid, audit_id = EXCLUDED.audit_id`,
+        [last.txid, String(last.id)],
+      );
       return rows.length;
     });
     sealed += n;
     if (n < batch) return sealed;
   }
+}
+
+/** The last position of a province's chain and its hash. */
+async function chainHead(run: <T>(text: string, params?: unknown[]) => Promise<T[]>, province: string): Promise<ChainHead> {
+  const [head] = await run<{ seq: number | string; hash: string }>(
+    'SELECT first_seq + row_count - 1 AS seq, hash FROM audit_seals WHERE province_code = $1 ORDER BY first_seq DESC LIMIT 1',
+    [province],
+  );
+  return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
+}
+
+/** How many audit rows are after the seal line (written but not sealed yet). */
+export async function countUnsealed(handle: DbHandle): Promise<number> {
+  const [row] = await handle.query<{ n: number | string }>(
+    `WITH line AS (SELECT COALESCE(max(txid), 0) AS txid, COALESCE(max(audit_id), 0) AS audit_id FROM audit_seal_cursor WHERE id = 1)
+     SELECT count(*) AS n FROM audit_log, line WHERE (audit_log.txid, audit_log.id) > (line.txid, line.audit_id)`,
+  );
+  return Number(row?.n ?? 0);
 }
 
 export interface AuditVerifyResult {
@@ -160,53 +188,120 @@ export interface AuditVerifyResult {
   problems: { provinceCode: string; chainSeq: number; id: number; problem: string }[];
 }
 
-/** Recompute every chain; report the first break of each. */
+interface SealRow {
+  first_seq: number | string;
+  row_count: number;
+  audit_ids: (number | string)[] | string;
+  row_hashes: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * Recompute every chain from the rows as they are now, and report the first break of each:
+ * a row altered (its hash no longer matches), deleted (its id is gone), a block missing or
+ * out of place (a gap in the positions, or a previous-hash link that does not match), and rows
+ * slipped in before the seal line that no block holds.
+ */
 export async function verifyAuditLog(handle: DbHandle): Promise<AuditVerifyResult> {
   const result: AuditVerifyResult = { ok: true, chains: 0, sealed: 0, unsealed: 0, problems: [] };
+  const broken = (provinceCode: string, chainSeq: number, id: number, problem: string) => {
+    result.ok = false;
+    result.problems.push({ provinceCode, chainSeq, id, problem });
+  };
+  const [line] = await handle.query<{ txid: string; audit_id: string }>('SELECT txid::text AS txid, audit_id::text AS audit_id FROM audit_seal_cursor WHERE id = 1');
+  const lineParams = [line?.txid ?? '0', line?.audit_id ?? '0'];
   const [counts] = await handle.query<{ unsealed: number | string }>(
-    'SELECT count(*) FILTER (WHERE chain_seq IS NULL) AS unsealed FROM audit_log',
+    'SELECT count(*) AS unsealed FROM audit_log WHERE (txid, id) > ($1::bigint, $2::bigint)',
+    lineParams,
   );
   result.unsealed = Number(counts?.unsealed ?? 0);
-  const provinces = await handle.query<{ province_code: string }>(
-    'SELECT DISTINCT province_code FROM audit_log WHERE chain_seq IS NOT NULL ORDER BY 1',
+  // how many rows each province has before the line: every one of them must be in a block
+  const before = new Map(
+    (
+      await handle.query<{ province_code: string; n: number | string }>(
+        'SELECT province_code, count(*) AS n FROM audit_log WHERE (txid, id) <= ($1::bigint, $2::bigint) GROUP BY province_code',
+        lineParams,
+      )
+    ).map((r) => [r.province_code, Number(r.n)]),
   );
+  const provinces = await handle.query<{ province_code: string }>('SELECT DISTINCT province_code FROM audit_seals ORDER BY 1');
   for (const { province_code: province } of provinces) {
     result.chains += 1;
     let expectedSeq = 1;
     let prev = GENESIS_HASH;
-    let lastSeq = 0;
+    let held = 0;
+    let intact = true;
     for (;;) {
-      const rows = await handle.query<RawAuditRow>(
-        `SELECT ${CONTENT_COLUMNS} FROM audit_log WHERE province_code = $1 AND chain_seq > $2 ORDER BY chain_seq LIMIT 10000`,
-        [province, lastSeq],
+      const [block] = await handle.query<SealRow>(
+        `SELECT first_seq, row_count, audit_ids, encode(row_hashes, 'hex') AS row_hashes, prev_hash, hash
+         FROM audit_seals WHERE province_code = $1 AND first_seq >= $2 ORDER BY first_seq LIMIT 1`,
+        [province, expectedSeq],
       );
-      if (rows.length === 0) break;
-      let broken = false;
-      for (const row of rows) {
-        const seq = Number(row.chain_seq);
-        const problem =
-          seq !== expectedSeq
-            ? `chain position ${expectedSeq} is missing`
-            : row.prev_hash !== prev
-              ? 'previous-hash link does not match'
-              : auditHash(row, seq, prev) !== row.hash
-                ? 'content does not match its hash (the row was altered)'
-                : null;
-        if (problem) {
-          result.ok = false;
-          result.problems.push({ provinceCode: province, chainSeq: seq, id: Number(row.id), problem });
-          broken = true;
-          break;
-        }
-        result.sealed += 1;
-        prev = row.hash!;
-        expectedSeq += 1;
-        lastSeq = seq;
+      if (!block) break;
+      const firstSeq = Number(block.first_seq);
+      const ids = parseBigintArray(block.audit_ids);
+      held += ids.length;
+      if (!intact) {
+        expectedSeq = firstSeq + ids.length;
+        continue;
       }
-      if (broken) break;
+      if (firstSeq !== expectedSeq) {
+        broken(province, expectedSeq, ids[0] ?? 0, `chain position ${expectedSeq} is missing`);
+        intact = false;
+      } else if (block.prev_hash !== prev) {
+        broken(province, firstSeq, ids[0] ?? 0, 'previous-hash link does not match');
+        intact = false;
+      } else if (ids.length !== block.row_count || block.row_hashes.length !== 64 * ids.length) {
+        broken(province, firstSeq, ids[0] ?? 0, 'the seal block is malformed');
+        intact = false;
+      } else {
+        const rows = new Map(
+          (
+            await handle.query<RawAuditRow>(`SELECT ${CONTENT_COLUMNS} FROM audit_log WHERE province_code = $1 AND id = ANY($2::bigint[])`, [
+              province,
+              toPgArray(ids.map(String)),
+            ])
+          ).map((r) => [Number(r.id), r]),
+        );
+        for (let i = 0; i < ids.length; i++) {
+          const seq = firstSeq + i;
+          const sealedHash = block.row_hashes.slice(64 * i, 64 * (i + 1));
+          const row = rows.get(ids[i]!);
+          const problem = !row
+            ? `the row at position ${seq} was deleted`
+            : auditHash(row, seq, prev) !== sealedHash
+              ? 'content does not match its hash (the row was altered)'
+              : null;
+          if (problem) {
+            broken(province, seq, ids[i]!, problem);
+            intact = false;
+            break;
+          }
+          result.sealed += 1;
+          prev = sealedHash;
+        }
+        if (intact && prev !== block.hash) {
+          broken(province, firstSeq + ids.length - 1, ids.at(-1) ?? 0, 'the block hash does not match its last row');
+          intact = false;
+        }
+      }
+      expectedSeq = firstSeq + ids.length;
     }
+    const rowsBefore = before.get(province) ?? 0;
+    if (intact && rowsBefore > held) broken(province, expectedSeq, 0, `${rowsBefore - held} row(s) before the seal line are in no seal block (added afterwards)`);
+    before.delete(province);
   }
+  // a province with rows before the line but no chain at all
+  for (const [province, n] of before) if (n > 0) broken(province, 1, 0, `${n} row(s) before the seal line are in no seal block (added afterwards)`);
   return result;
+}
+
+/** A bigint[] as node-postgres (a string array) or PGlite (numbers, or the array literal) returns it. */
+function parseBigintArray(value: (number | string)[] | string): number[] {
+  if (Array.isArray(value)) return value.map(Number);
+  const inner = value.replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',').map(Number) : [];
 }
 
 function toPgArray(values: string[]): string {
