@@ -70,6 +70,13 @@ describe.each(BACKENDS)('report list text search on %s', (backend) => {
     throw new Error('pagination did not end');
   }
 
+  it('the full-text index takes entries at insert (no pending list for a batch to merge)', async () => {
+    const [index] = await t.handle.query<{ options: string[] | null }>("SELECT reloptions AS options FROM pg_class WHERE relname = 'reports_search_idx'");
+    expect(index!.options).toContain('fastupdate=off');
+    const [pending] = await t.handle.query<{ n: number }>("SELECT count(*)::int AS n FROM reports WHERE search @@ to_tsquery('simple', 'langka')");
+    expect(pending!.n).toBeGreaterThan(0);
+  });
+
   it('finds the same rows in the same order as the plain query, whichever way each page is found', async () => {
     const counts = { amplop: 1000, sembako: 31, ganda: 6, langka: 3 };
     for (const [q, n] of Object.entries(counts)) {
