@@ -137,7 +137,7 @@ async function settle(client, pid, timeoutS = 900) {
     const busy = (now - cpu) / 2000;
     cpu = now;
     const { rows } = await client.query(
-      'SELECT (SELECT count(*) FROM outbox WHERE delivered_at IS NULL)::int AS pending, (SELECT count(*) FROM risk_deltas)::int AS deltas, (SELECT count(*) FROM alerts)::int AS alerts',
+      'SELECT (SELECT count(*) FROM outbox_pending)::int AS pending, (SELECT count(*) FROM risk_deltas)::int AS deltas, (SELECT count(*) FROM alerts)::int AS alerts',
     );
     last = { ...rows[0], cpuShare: round(busy) };
     quiet = busy < 0.05 && last.pending === 0 && last.deltas === 0 ? quiet + 1 : 0;

@@ -375,6 +375,8 @@ export const incidents = pgTable(
 /**
  * Transactional outbox: written in the same transaction as the change, delivered after
  * commit (web, e-mail, webhooks — the alerts capability), so nothing is lost or doubled.
+ * A row waiting to be fanned out has a row in `outbox_pending` (queued by the outbox trigger,
+ * migration 0015); the outbox row itself is never written again.
  */
 export const outbox = pgTable(
   'outbox',
@@ -387,18 +389,31 @@ export const outbox = pgTable(
     /** Who must be told: desk levels and region codes (`district:33.10.04`, `regency:33.10`). */
     recipients: text('recipients').array().notNull().default(sql`'{}'::text[]`),
     createdAt: tstz('created_at').notNull().defaultNow(),
-    availableAt: tstz('available_at').notNull().defaultNow(),
-    attempts: integer('attempts').notNull().default(0),
-    /** When the dispatcher fanned the row out (in-app notifications written, deliveries queued). */
-    deliveredAt: tstz('delivered_at'),
-    lastError: text('last_error'),
   },
   (t) => [
     primaryKey({ columns: [t.provinceCode, t.id] }),
-    index('outbox_pending_idx').on(t.availableAt).where(sql`delivered_at IS NULL`),
     // SSE resume (Last-Event-ID): the rows after an id
     index('outbox_id_idx').on(t.id),
   ],
+);
+
+/**
+ * The outbox rows not fanned out yet: a small queue the dispatcher claims from by deleting
+ * (`FOR UPDATE SKIP LOCKED`, so instances split it), instead of writing a second version of
+ * every outbox row to mark it done. A row whose fan-out failed comes back with its attempts,
+ * error and the time it is due again.
+ */
+export const outboxPending = pgTable(
+  'outbox_pending',
+  {
+    provinceCode: text('province_code').notNull(),
+    id: bigint('id', { mode: 'number' }).notNull(),
+    availableAt: tstz('available_at').notNull().defaultNow(),
+    /** Failed fan-outs so far. */
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [primaryKey({ columns: [t.provinceCode, t.id] }), index('outbox_pending_due_idx').on(t.availableAt, t.id)],
 );
 
 /**

@@ -21,22 +21,33 @@ export function formatChangeEvent(event: TStreamEvent): string {
   return `id: ${event.id}\nevent: change\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-/** Parse the outbox trigger's NOTIFY payload (migration 0007) into a stream event; null when malformed. */
-export function parseOutboxNotice(payload: string): TStreamEvent | null {
+/** One event of the outbox trigger's NOTIFY payload as a stream event; null when malformed. */
+function toStreamEvent(raw: { id?: unknown; p?: unknown; t?: unknown; r?: unknown; at?: unknown; d?: unknown } | null): TStreamEvent | null {
+  if (!raw || typeof raw !== 'object' || typeof raw.id !== 'number' || typeof raw.p !== 'string' || typeof raw.t !== 'string') return null;
+  return {
+    id: raw.id,
+    provinceCode: raw.p,
+    topic: raw.t,
+    regionCode: typeof raw.r === 'string' ? raw.r : null,
+    at: typeof raw.at === 'string' ? raw.at : null,
+    data: raw.d && typeof raw.d === 'object' ? (raw.d as TStreamEvent['data']) : {},
+  };
+}
+
+/**
+ * Parse the outbox trigger's NOTIFY payload into stream events: a JSON array of a statement's
+ * rows (migration 0015), or one row's object (0007, an instance not yet upgraded); malformed
+ * entries are dropped.
+ */
+export function parseOutboxNotices(payload: string): TStreamEvent[] {
+  let raw: unknown;
   try {
-    const raw = JSON.parse(payload) as { id?: unknown; p?: unknown; t?: unknown; r?: unknown; at?: unknown; d?: unknown };
-    if (typeof raw.id !== 'number' || typeof raw.p !== 'string' || typeof raw.t !== 'string') return null;
-    return {
-      id: raw.id,
-      provinceCode: raw.p,
-      topic: raw.t,
-      regionCode: typeof raw.r === 'string' ? raw.r : null,
-      at: typeof raw.at === 'string' ? raw.at : null,
-      data: raw.d && typeof raw.d === 'object' ? (raw.d as TStreamEvent['data']) : {},
-    };
+    raw = JSON.parse(payload);
   } catch {
-    return null;
+    return [];
   }
+  const list = Array.isArray(raw) ? raw : [raw];
+  return list.map((item) => toStreamEvent(item as Parameters<typeof toStreamEvent>[0])).filter((e): e is TStreamEvent => e !== null);
 }
 
 /**
@@ -125,13 +136,13 @@ export class LiveEvents {
   }
 
   private onOutbox(payload: string): void {
-    const event = parseOutboxNotice(payload);
-    if (!event) return;
-    for (const listener of this.outboxListeners) listener(event);
-    if (this.clients.size === 0) return;
-    const frame = formatChangeEvent(event);
-    for (const client of this.clients) {
-      if (isEventVisible(event.regionCode, client.scopes)) client.response.write(frame);
+    for (const event of parseOutboxNotices(payload)) {
+      for (const listener of this.outboxListeners) listener(event);
+      if (this.clients.size === 0) continue;
+      const frame = formatChangeEvent(event);
+      for (const client of this.clients) {
+        if (isEventVisible(event.regionCode, client.scopes)) client.response.write(frame);
+      }
     }
   }
 

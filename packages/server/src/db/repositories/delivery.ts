@@ -32,34 +32,37 @@ const toOutboxRow = (r: Record<string, unknown>): OutboxRow => ({
 
 /**
  * Claim up to `limit` outbox rows not yet fanned out and due at `now` (a new row is always due:
- * its available_at is the database's clock, which the app's clock need not agree with), and mark
- * them fanned out in the same statement — the caller's transaction fans them out before it
- * commits, and puts a row it could not fan out back with {@link deferOutboxRow}, so nobody ever
- * sees a row marked but not fanned out. One `UPDATE` instead of a locking `SELECT` and an
- * `UPDATE`: each row is written once, not locked first and then written. `FOR UPDATE SKIP
- * LOCKED`: another instance's dispatcher skips the rows this transaction holds instead of
- * waiting for them (PGlite has one connection, so there nobody else is claiming). `attempts`
- * comes back as it was before this claim.
+ * its queue row's available_at is the database's clock, which the app's clock need not agree
+ * with), by deleting their `outbox_pending` rows — the caller's transaction fans them out before
+ * it commits, and puts a row it could not fan out back with {@link deferOutboxRow}, so nobody
+ * ever sees a row claimed but not fanned out. Deleting the small queue row instead of writing a
+ * second version of the outbox row (payload and index entries) is most of what made the claim
+ * cheap. `FOR UPDATE SKIP LOCKED`: another instance's dispatcher skips the rows this transaction
+ * holds instead of waiting for them (PGlite has one connection, so there nobody else is
+ * claiming). `attempts` is the failed attempts before this one.
  */
 export async function claimOutboxRows(ex: Executor, now: Date, limit: number): Promise<OutboxRow[]> {
   const rows = await selectRows<Record<string, unknown>>(
     ex,
-    // in the order they fell due (an UPDATE returns its rows in no particular order)
+    // in the order they fell due (a DELETE returns its rows in no particular order)
     sql`WITH claimed AS (
-          UPDATE outbox o SET delivered_at = ${now}, attempts = o.attempts + 1, last_error = NULL
-          FROM (SELECT province_code, id FROM outbox WHERE delivered_at IS NULL AND (attempts = 0 OR available_at <= ${now})
-                ORDER BY available_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED) AS due
-          WHERE o.province_code = due.province_code AND o.id = due.id
-          RETURNING o.province_code, o.id, o.topic, o.region_code, o.payload, o.recipients, o.attempts - 1 AS attempts, o.created_at, o.available_at)
-        SELECT province_code, id, topic, region_code, payload, recipients, attempts, created_at FROM claimed ORDER BY available_at, id`,
+          DELETE FROM outbox_pending p
+          USING (SELECT province_code, id FROM outbox_pending WHERE attempts = 0 OR available_at <= ${now}
+                 ORDER BY available_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED) AS due
+          WHERE p.province_code = due.province_code AND p.id = due.id
+          RETURNING p.province_code, p.id, p.attempts, p.available_at)
+        SELECT o.province_code, o.id, o.topic, o.region_code, o.payload, o.recipients, c.attempts, o.created_at
+        FROM claimed c JOIN outbox o ON o.province_code = c.province_code AND o.id = c.id
+        ORDER BY c.available_at, c.id`,
   );
   return rows.map(toOutboxRow);
 }
 
-/** Put a claimed row the fan-out failed for back, due again at `until` (its claim counted the attempt). */
-export async function deferOutboxRow(ex: Executor, row: Pick<OutboxRow, 'provinceCode' | 'id'>, until: Date, error: string): Promise<void> {
+/** Put a claimed row the fan-out failed for back in the queue, due again at `until`, this attempt counted. */
+export async function deferOutboxRow(ex: Executor, row: Pick<OutboxRow, 'provinceCode' | 'id' | 'attempts'>, until: Date, error: string): Promise<void> {
   await ex.execute(
-    sql`UPDATE outbox SET delivered_at = NULL, available_at = ${until}, last_error = ${error.slice(0, 1000)} WHERE province_code = ${row.provinceCode} AND id = ${row.id}`,
+    sql`INSERT INTO outbox_pending (province_code, id, available_at, attempts, last_error)
+        VALUES (${row.provinceCode}, ${row.id}, ${until}, ${row.attempts + 1}, ${error.slice(0, 1000)})`,
   );
 }
 
@@ -306,7 +309,7 @@ export async function markNotificationsRead(ex: Executor, userId: string, ids: n
 export async function findOutboxAfter(ex: Executor, afterId: number, since: Date, limit: number): Promise<OutboxRow[]> {
   const rows = await selectRows<Record<string, unknown>>(
     ex,
-    sql`SELECT province_code, id, topic, region_code, payload, recipients, attempts, created_at FROM outbox
+    sql`SELECT province_code, id, topic, region_code, payload, recipients, 0 AS attempts, created_at FROM outbox
         WHERE id > ${afterId} AND created_at >= ${since} ORDER BY id LIMIT ${limit}`,
   );
   return rows.map(toOutboxRow);
