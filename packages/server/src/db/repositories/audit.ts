@@ -103,10 +103,11 @@ interface PendingBlock {
  * or `sinergi audit verify`); one sealer at a time per database.
  *
  * Hashing is synchronous work on the server's event loop: it goes in slices of `slice` rows
- * with a turn of the event loop between them, so a pass of `batch` rows does not hold up the
- * requests being served (one read of `batch` rows and one transaction per pass).
+ * (≈0.5 ms each) with a turn of the event loop between them, so a pass of `batch` rows does not
+ * hold up the requests being served. Slices cost the database nothing: a pass is one read of
+ * `batch` rows, one insert per province and one transaction, whatever the slice.
  */
-export async function sealAuditLog(handle: DbHandle, batch = 5000, slice = 500): Promise<number> {
+export async function sealAuditLog(handle: DbHandle, batch = 5000, slice = 100): Promise<number> {
   if (!(batch >= 1 && slice >= 1)) throw new RangeError('batch and slice must be at least 1');
   let sealed = 0;
   for (;;) {
