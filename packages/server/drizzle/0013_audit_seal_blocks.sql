@@ -4,6 +4,10 @@
 -- Now a sealing pass inserts one row per province into audit_seals: the ids of the rows it
 -- sealed, in chain order, and each row's hash (the same hash as before, so existing chains are
 -- carried over as they are); the seal line (audit_seal_cursor) marks how far sealing has come.
+-- an instance of the old version still running must not seal rows the old way mid-migration:
+-- its sealer tries this lock and skips its pass while the migration holds it
+SELECT pg_advisory_xact_lock(727275);
+--> statement-breakpoint
 CREATE TABLE "audit_seal_cursor" (
 	"id" integer PRIMARY KEY NOT NULL,
 	"txid" bigint NOT NULL,
@@ -79,3 +83,17 @@ CREATE TRIGGER audit_seals_no_update BEFORE UPDATE ON audit_seals FOR EACH STATE
 CREATE TRIGGER audit_seals_no_delete BEFORE DELETE ON audit_seals FOR EACH STATEMENT EXECUTE FUNCTION audit_log_guard();
 --> statement-breakpoint
 CREATE TRIGGER audit_seals_no_truncate BEFORE TRUNCATE ON audit_seals FOR EACH STATEMENT EXECUTE FUNCTION audit_log_guard();
+--> statement-breakpoint
+-- The seal line only moves forward: winding it back would let rows be sealed twice.
+CREATE OR REPLACE FUNCTION audit_seal_cursor_guard() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND (NEW.id, NEW.txid, NEW.audit_id) >= (OLD.id, OLD.txid, OLD.audit_id) AND NEW.id = OLD.id THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'the audit seal line only moves forward (% rejected)', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER audit_seal_cursor_forward BEFORE UPDATE OR DELETE ON audit_seal_cursor FOR EACH ROW EXECUTE FUNCTION audit_seal_cursor_guard();
+--> statement-breakpoint
+CREATE TRIGGER audit_seal_cursor_no_truncate BEFORE TRUNCATE ON audit_seal_cursor FOR EACH STATEMENT EXECUTE FUNCTION audit_seal_cursor_guard();

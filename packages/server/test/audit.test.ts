@@ -238,7 +238,27 @@ describe.each(BACKENDS)('audit log on %s', { timeout: 120_000 }, (backend) => {
       await t2.handle.query("INSERT INTO audit_log (province_code, txid, action, entity) VALUES ('33', 1, 'forged', 'probe')");
       let result = await verifyAuditLog(t2.handle);
       expect(result.ok).toBe(false);
-      expect(result.problems).toEqual([expect.objectContaining({ provinceCode: '33', problem: expect.stringMatching(/1 row\(s\) before the seal line are in no seal block/) })]);
+      expect(result.problems).toEqual([expect.objectContaining({ provinceCode: '33', problem: expect.stringMatching(/before the seal line but in no seal block/) })]);
+      // the line cannot be wound back (that would let rows be sealed twice), nor removed
+      await expect(t2.handle.query('UPDATE audit_seal_cursor SET txid = 0')).rejects.toThrow(/only moves forward/);
+      await expect(t2.handle.query('DELETE FROM audit_seal_cursor')).rejects.toThrow(/only moves forward/);
+      // an empty block appended at the head is reported, and verify does not go round in circles
+      const [head] = await t2.handle.query<{ next: number; hash: string }>(
+        "SELECT (first_seq + row_count)::int AS next, hash FROM audit_seals WHERE province_code = '33' ORDER BY first_seq DESC LIMIT 1",
+      );
+      await t2.handle.query("INSERT INTO audit_seals (province_code, first_seq, row_count, audit_ids, row_hashes, prev_hash, hash) VALUES ('33', $1, 0, '{}', '', $2, $2)", [head!.next, head!.hash]);
+      result = await verifyAuditLog(t2.handle);
+      expect(result.problems).toEqual([expect.objectContaining({ provinceCode: '33', chainSeq: head!.next, problem: 'the seal block is malformed' })]);
+      await t2.handle.query('ALTER TABLE audit_seals DISABLE TRIGGER USER');
+      await t2.handle.query("DELETE FROM audit_seals WHERE province_code = '33' AND first_seq = $1", [head!.next]);
+      await t2.handle.query('ALTER TABLE audit_seals ENABLE TRIGGER USER');
+      // a line wound back by someone who can disable the guard: rows sealed again are caught
+      await t2.handle.query('ALTER TABLE audit_seal_cursor DISABLE TRIGGER USER');
+      await t2.handle.query('UPDATE audit_seal_cursor SET txid = 0, audit_id = 0');
+      await t2.handle.query('ALTER TABLE audit_seal_cursor ENABLE TRIGGER USER');
+      expect(await sealAuditLog(t2.handle)).toBeGreaterThan(0);
+      result = await verifyAuditLog(t2.handle);
+      expect(result.problems).toEqual([expect.objectContaining({ provinceCode: '33', problem: expect.stringMatching(/sealed twice/) })]);
       // a whole block gone: the positions it held are missing
       const [second] = await t2.handle.query<{ first_seq: number }>("SELECT first_seq::int AS first_seq FROM audit_seals WHERE province_code = '33' ORDER BY first_seq OFFSET 1 LIMIT 1");
       await t2.handle.query('ALTER TABLE audit_seals DISABLE TRIGGER USER');

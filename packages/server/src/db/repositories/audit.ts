@@ -206,7 +206,8 @@ interface SealRow {
  */
 export async function verifyAuditLog(handle: DbHandle): Promise<AuditVerifyResult> {
   const result: AuditVerifyResult = { ok: true, chains: 0, sealed: 0, unsealed: 0, problems: [] };
-  const broken = (provinceCode: string, chainSeq: number, id: number, problem: string) => {
+  const broken = new Set<string>();
+  const fail = (provinceCode: string, chainSeq: number, id: number, problem: string) => {
     result.ok = false;
     result.problems.push({ provinceCode, chainSeq, id, problem });
   };
@@ -217,21 +218,11 @@ export async function verifyAuditLog(handle: DbHandle): Promise<AuditVerifyResul
     lineParams,
   );
   result.unsealed = Number(counts?.unsealed ?? 0);
-  // how many rows each province has before the line: every one of them must be in a block
-  const before = new Map(
-    (
-      await handle.query<{ province_code: string; n: number | string }>(
-        'SELECT province_code, count(*) AS n FROM audit_log WHERE (txid, id) <= ($1::bigint, $2::bigint) GROUP BY province_code',
-        lineParams,
-      )
-    ).map((r) => [r.province_code, Number(r.n)]),
-  );
   const provinces = await handle.query<{ province_code: string }>('SELECT DISTINCT province_code FROM audit_seals ORDER BY 1');
   for (const { province_code: province } of provinces) {
     result.chains += 1;
     let expectedSeq = 1;
     let prev = GENESIS_HASH;
-    let held = 0;
     let intact = true;
     for (;;) {
       const [block] = await handle.query<SealRow>(
@@ -242,19 +233,20 @@ export async function verifyAuditLog(handle: DbHandle): Promise<AuditVerifyResul
       if (!block) break;
       const firstSeq = Number(block.first_seq);
       const ids = parseBigintArray(block.audit_ids);
-      held += ids.length;
+      // a block always moves the reading on, even an empty (forged) one
+      const nextSeq = firstSeq + Math.max(1, ids.length);
       if (!intact) {
-        expectedSeq = firstSeq + ids.length;
+        expectedSeq = nextSeq;
         continue;
       }
       if (firstSeq !== expectedSeq) {
-        broken(province, expectedSeq, ids[0] ?? 0, `chain position ${expectedSeq} is missing`);
+        fail(province, expectedSeq, ids[0] ?? 0, `chain position ${expectedSeq} is missing`);
         intact = false;
       } else if (block.prev_hash !== prev) {
-        broken(province, firstSeq, ids[0] ?? 0, 'previous-hash link does not match');
+        fail(province, firstSeq, ids[0] ?? 0, 'previous-hash link does not match');
         intact = false;
-      } else if (ids.length !== block.row_count || block.row_hashes.length !== 64 * ids.length) {
-        broken(province, firstSeq, ids[0] ?? 0, 'the seal block is malformed');
+      } else if (ids.length === 0 || ids.length !== block.row_count || block.row_hashes.length !== 64 * ids.length) {
+        fail(province, firstSeq, ids[0] ?? 0, 'the seal block is malformed');
         intact = false;
       } else {
         const rows = new Map(
@@ -275,7 +267,7 @@ export async function verifyAuditLog(handle: DbHandle): Promise<AuditVerifyResul
               ? 'content does not match its hash (the row was altered)'
               : null;
           if (problem) {
-            broken(province, seq, ids[i]!, problem);
+            fail(province, seq, ids[i]!, problem);
             intact = false;
             break;
           }
@@ -283,18 +275,38 @@ export async function verifyAuditLog(handle: DbHandle): Promise<AuditVerifyResul
           prev = sealedHash;
         }
         if (intact && prev !== block.hash) {
-          broken(province, firstSeq + ids.length - 1, ids.at(-1) ?? 0, 'the block hash does not match its last row');
+          fail(province, firstSeq + ids.length - 1, ids.at(-1) ?? 0, 'the block hash does not match its last row');
           intact = false;
         }
       }
-      expectedSeq = firstSeq + ids.length;
+      expectedSeq = nextSeq;
     }
-    const rowsBefore = before.get(province) ?? 0;
-    if (intact && rowsBefore > held) broken(province, expectedSeq, 0, `${rowsBefore - held} row(s) before the seal line are in no seal block (added afterwards)`);
-    before.delete(province);
+    if (!intact) broken.add(province);
   }
-  // a province with rows before the line but no chain at all
-  for (const [province, n] of before) if (n > 0) broken(province, 1, 0, `${n} row(s) before the seal line are in no seal block (added afterwards)`);
+  // by id, not by count: every row before the line is in exactly one block
+  const strays = await handle.query<{ province_code: string; id: number | string }>(
+    `SELECT a.province_code, a.id FROM audit_log a
+     LEFT JOIN (SELECT province_code, unnest(audit_ids) AS id FROM audit_seals) z ON z.province_code = a.province_code AND z.id = a.id
+     WHERE (a.txid, a.id) <= ($1::bigint, $2::bigint) AND z.id IS NULL ORDER BY a.province_code, a.id`,
+    lineParams,
+  );
+  const twice = await handle.query<{ province_code: string; id: number | string }>(
+    `SELECT province_code, id FROM (SELECT province_code, unnest(audit_ids) AS id FROM audit_seals) z
+     GROUP BY province_code, id HAVING count(*) > 1 ORDER BY province_code, id`,
+  );
+  for (const [list, what] of [
+    [strays, 'is before the seal line but in no seal block (added afterwards)'],
+    [twice, 'is in more than one seal block (sealed twice)'],
+  ] as const) {
+    const firstOf = new Map<string, number>();
+    for (const r of list) if (!firstOf.has(r.province_code)) firstOf.set(r.province_code, Number(r.id));
+    for (const [province, id] of firstOf) {
+      if (broken.has(province)) continue;
+      const n = list.filter((r) => r.province_code === province).length;
+      fail(province, 0, id, `row ${id}${n > 1 ? ` and ${n - 1} more` : ''} ${what}`);
+      broken.add(province);
+    }
+  }
   return result;
 }
 
