@@ -116,14 +116,12 @@ export async function sealAuditLog(handle: DbHandle, batch = 5000, slice = 100):
         ((await tx.execute(sqlRaw(text, params))) as unknown as { rows: T[] }).rows;
       const [lock] = await run<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(727275) AS ok');
       if (!lock?.ok) return 0;
-      const [line] = await run<{ txid: string; audit_id: string }>('SELECT txid::text AS txid, audit_id::text AS audit_id FROM audit_seal_cursor WHERE id = 1');
-      const lineTxid = line?.txid ?? '0';
-      const lineId = line?.audit_id ?? '0';
+      const line = await readSealLine(run);
       const rows = await run<RawAuditRow & { txid: string }>(
         `SELECT ${CONTENT_COLUMNS}, txid::text AS txid FROM audit_log
-         WHERE (txid, id) > ($1::bigint, $2::bigint) AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+         WHERE ${AFTER_LINE} AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
          ORDER BY txid, id LIMIT ${batch}`,
-        [lineTxid, lineId],
+        line,
       );
       if (rows.length === 0) return 0;
       const heads = new Map<string, ChainHead>();
@@ -172,12 +170,20 @@ async function chainHead(run: <T>(text: string, params?: unknown[]) => Promise<T
   return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
+/** The seal line as query parameters [txid, audit id]; before the first pass, before everything. */
+type SealLine = [txid: string, auditId: string];
+
+/** Audit rows after the seal line, with the line as parameters $1, $2. */
+const AFTER_LINE = '(txid, id) > ($1::bigint, $2::bigint)';
+
+async function readSealLine(query: <T>(text: string, params?: unknown[]) => Promise<T[]>): Promise<SealLine> {
+  const [line] = await query<{ txid: string; audit_id: string }>('SELECT txid::text AS txid, audit_id::text AS audit_id FROM audit_seal_cursor WHERE id = 1');
+  return [line?.txid ?? '0', line?.audit_id ?? '0'];
+}
+
 /** How many audit rows are after the seal line (written but not sealed yet). */
-export async function countUnsealed(handle: DbHandle): Promise<number> {
-  const [row] = await handle.query<{ n: number | string }>(
-    `WITH line AS (SELECT COALESCE(max(txid), 0) AS txid, COALESCE(max(audit_id), 0) AS audit_id FROM audit_seal_cursor WHERE id = 1)
-     SELECT count(*) AS n FROM audit_log, line WHERE (audit_log.txid, audit_log.id) > (line.txid, line.audit_id)`,
-  );
+export async function countUnsealed(handle: DbHandle, line?: SealLine): Promise<number> {
+  const [row] = await handle.query<{ n: number | string }>(`SELECT count(*) AS n FROM audit_log WHERE ${AFTER_LINE}`, line ?? (await readSealLine(handle.query)));
   return Number(row?.n ?? 0);
 }
 
@@ -211,13 +217,8 @@ export async function verifyAuditLog(handle: DbHandle): Promise<AuditVerifyResul
     result.ok = false;
     result.problems.push({ provinceCode, chainSeq, id, problem });
   };
-  const [line] = await handle.query<{ txid: string; audit_id: string }>('SELECT txid::text AS txid, audit_id::text AS audit_id FROM audit_seal_cursor WHERE id = 1');
-  const lineParams = [line?.txid ?? '0', line?.audit_id ?? '0'];
-  const [counts] = await handle.query<{ unsealed: number | string }>(
-    'SELECT count(*) AS unsealed FROM audit_log WHERE (txid, id) > ($1::bigint, $2::bigint)',
-    lineParams,
-  );
-  result.unsealed = Number(counts?.unsealed ?? 0);
+  const lineParams = await readSealLine(handle.query);
+  result.unsealed = await countUnsealed(handle, lineParams);
   const provinces = await handle.query<{ province_code: string }>('SELECT DISTINCT province_code FROM audit_seals ORDER BY 1');
   for (const { province_code: province } of provinces) {
     result.chains += 1;
