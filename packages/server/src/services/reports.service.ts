@@ -14,6 +14,7 @@ import {
   nextEscalationLevel,
   nextStatus,
   provinceCodeOf,
+  SEVERITIES,
   regionChainOf,
   regionCodeAtLevel,
   regionLevelOf,
@@ -42,7 +43,7 @@ import {
   findReportEvents,
   findReports,
   findStoredHeads,
-  findSlaCandidates,
+  findSlaDue,
   insertOutbox,
   insertReportEvents,
   writeReportBatchOnce,
@@ -653,8 +654,12 @@ export async function applyReportAction<A extends TReportAction>(
 export async function escalateOverdueReports(deps: ReportsDeps, now: Date): Promise<{ id: string; reason: string; level: string }[]> {
   // the times in force now: an administrator's latest version (config.service.ts), or the defaults
   const sla = deps.sla ?? (await slaInForce(deps.handle.db, now));
-  const shortest = Math.min(...Object.values(sla).map((s) => Math.min(s.verifyMinutes, s.handleMinutes)));
-  const candidates = await findSlaCandidates(deps.handle.db, new Date(now.getTime() - shortest * 60_000));
+  const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+  const cutoffs = SEVERITIES.flatMap((severity) => [
+    { status: 'new' as const, severity, cutoff: ago(sla[severity].verifyMinutes) },
+    { status: 'verified' as const, severity, cutoff: ago(sla[severity].handleMinutes) },
+  ]);
+  const candidates = await findSlaDue(deps.handle.db, cutoffs);
   const done: { id: string; reason: string; level: string }[] = [];
   for (const row of candidates) {
     const due = dueEscalation(

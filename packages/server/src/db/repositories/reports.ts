@@ -428,12 +428,29 @@ export async function findAttachments(ex: Executor, key: { provinceCode: string;
     .orderBy(reportAttachments.createdAt);
 }
 
-/** Open reports old enough that an SLA may have passed (the job decides per report). */
-export async function findSlaCandidates(ex: Executor, olderThan: Date, limit = 1000): Promise<ReportRow[]> {
-  return ex
-    .select(REPORT_COLUMNS)
-    .from(reports)
-    .where(and(sql`${reports.status} IN ('new', 'verified')`, lt(reports.statusChangedAt, olderThan), sql`${reports.escalationLevel} <> 'province'`))
-    .orderBy(reports.statusChangedAt)
-    .limit(limit);
+/** Where the SLA clock of an open report started: the later of its status change and its last escalation. */
+const SLA_CLOCK = sql`greatest(${reports.statusChangedAt}, ${reports.escalatedAt})`;
+
+/**
+ * Open reports whose SLA time is up: for each (status, severity) pair, those whose clock started
+ * at or before its cutoff (now minus that pair's limit), not yet at the top level. Each pair is
+ * one range of reports_sla_due_idx, so a pass reads due reports only; the longest overdue come
+ * first, at most `limit` in all.
+ */
+export async function findSlaDue(ex: Executor, cutoffs: { status: 'new' | 'verified'; severity: number; cutoff: Date }[], limit = 1000): Promise<ReportRow[]> {
+  const due: { row: ReportRow; since: number }[] = [];
+  for (const c of cutoffs) {
+    const rows = await ex
+      .select({ ...REPORT_COLUMNS, clock: sql<Date>`${SLA_CLOCK}`.mapWith(reports.statusChangedAt) })
+      .from(reports)
+      // the index's own condition, written out, so that it is used whatever the parameters
+      .where(and(sql`status IN ('new', 'verified') AND escalation_level <> 'province'`, eq(reports.status, c.status), eq(reports.severity, c.severity), sql`${SLA_CLOCK} <= ${c.cutoff}`))
+      .orderBy(SLA_CLOCK)
+      .limit(limit);
+    for (const { clock, ...row } of rows) due.push({ row, since: clock.getTime() - c.cutoff.getTime() });
+  }
+  return due
+    .sort((a, b) => a.since - b.since)
+    .slice(0, limit)
+    .map((d) => d.row);
 }
