@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TReportStatus } from './reports.js';
-import type { TLabel, TSeverity } from './taxonomy.js';
+import { SEVERITIES, type TLabel, type TSeverity } from './taxonomy.js';
 
 /**
  * The escalation ladder, lowest first (shared/domain.md §7): village (tiga pilar) → district
@@ -75,6 +75,24 @@ export interface TSlaTimes {
 
 /** Service-level times per severity. */
 export type TSlaConfig = Readonly<Record<TSeverity, TSlaTimes>>;
+
+/** The statuses on an SLA clock: a new report waits to be verified, a verified one to be handled. */
+export type TSlaStatus = Extract<TReportStatus, 'new' | 'verified'>;
+
+/** The time allowed in an SLA-clocked status at a severity. */
+export function slaLimitMinutes(status: TSlaStatus, severity: TSeverity, config: TSlaConfig): number {
+  return status === 'new' ? config[severity].verifyMinutes : config[severity].handleMinutes;
+}
+
+/**
+ * For each SLA-clocked status and severity, the latest clock start whose time is up at `now`
+ * (now minus the time allowed): a report whose clock started at or before its cutoff is due.
+ */
+export function slaCutoffs(now: Date, config: TSlaConfig): { status: TSlaStatus; severity: TSeverity; cutoff: Date }[] {
+  return SEVERITIES.flatMap((severity) =>
+    (['new', 'verified'] as const).map((status) => ({ status, severity, cutoff: new Date(now.getTime() - slaLimitMinutes(status, severity, config) * 60_000) })),
+  );
+}
 
 /**
  * Default service levels. A critical report (4: violence, riot, threat to voting) must be
@@ -154,12 +172,12 @@ export function dueEscalation(report: TEscalationSubject, now: Date, config: TSl
     case 'new':
       reason = 'unverified';
       enteredAt = report.statusChangedAt ?? report.createdAt;
-      limitMinutes = config[report.severity].verifyMinutes;
+      limitMinutes = slaLimitMinutes('new', report.severity, config);
       break;
     case 'verified':
       reason = 'unhandled';
       enteredAt = report.statusChangedAt ?? report.verifiedAt ?? report.createdAt;
-      limitMinutes = config[report.severity].handleMinutes;
+      limitMinutes = slaLimitMinutes('verified', report.severity, config);
       break;
     case 'draft':
     case 'in_progress':

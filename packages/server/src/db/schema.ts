@@ -244,6 +244,11 @@ export const organisations = pgTable(
 
 // ───────────────────────────── Reports (issue #3) ─────────────────────────────
 
+
+/** Where a report's SLA clock started: the later of its last status change and its last escalation (greatest() skips a NULL). */
+export const SLA_CLOCK = sql`greatest(status_changed_at, escalated_at)`;
+/** The reports on an SLA clock: open (new or verified) and not yet escalated to the top level. */
+export const SLA_OPEN = sql`status IN ('new', 'verified') AND escalation_level <> 'province'`;
 /**
  * Early-detection reports (laporan deteksi dini). Sharded by province. The region chain is
  * denormalised (regency_code, district_code) so every list filter is an equality on an
@@ -303,12 +308,9 @@ export const reports = pgTable(
     index('reports_regency_created_idx').on(t.regencyCode, t.createdAt.desc(), t.id.desc()),
     index('reports_district_created_idx').on(t.districtCode, t.createdAt.desc(), t.id.desc()),
     index('reports_village_created_idx').on(t.regionCode, t.createdAt.desc(), t.id.desc()),
-    // the SLA job's due reports: open, not yet at the top level, by the time their clock started
-    // (the later of the status change and the last escalation; greatest() skips a NULL) — one
-    // range per (status, severity), holding only reports whose time is up (migration 0016)
-    index('reports_sla_due_idx')
-      .on(t.status, t.severity, sql`greatest(status_changed_at, escalated_at)`)
-      .where(sql`status IN ('new', 'verified') AND escalation_level <> 'province'`),
+    // the SLA job's due reports: one range per (status, severity), by the time their clock
+    // started; findSlaDue writes the same predicate and expression (migration 0016)
+    index('reports_sla_due_idx').on(t.status, t.severity, SLA_CLOCK).where(SLA_OPEN),
     index('reports_dedup_idx').on(t.regencyCode, t.category, t.occurredAt),
     // a regency desk's list filtered by one category, newest first: without it PostgreSQL reads all
     // of the regency's reports of that category through the dedup index and sorts them

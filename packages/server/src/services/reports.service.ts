@@ -14,10 +14,10 @@ import {
   nextEscalationLevel,
   nextStatus,
   provinceCodeOf,
-  SEVERITIES,
   regionChainOf,
   regionCodeAtLevel,
   regionLevelOf,
+  slaCutoffs,
   type TCategoryCode,
   type TEscalationLevel,
   type TLang,
@@ -654,12 +654,7 @@ export async function applyReportAction<A extends TReportAction>(
 export async function escalateOverdueReports(deps: ReportsDeps, now: Date): Promise<{ id: string; reason: string; level: string }[]> {
   // the times in force now: an administrator's latest version (config.service.ts), or the defaults
   const sla = deps.sla ?? (await slaInForce(deps.handle.db, now));
-  const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
-  const cutoffs = SEVERITIES.flatMap((severity) => [
-    { status: 'new' as const, severity, cutoff: ago(sla[severity].verifyMinutes) },
-    { status: 'verified' as const, severity, cutoff: ago(sla[severity].handleMinutes) },
-  ]);
-  const candidates = await findSlaDue(deps.handle.db, cutoffs);
+  const candidates = await findSlaDue(deps.handle.db, slaCutoffs(now, sla));
   const done: { id: string; reason: string; level: string }[] = [];
   for (const row of candidates) {
     const due = dueEscalation(

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { TSlaConfig } from '@sinergi/domain';
+import { SEVERITIES, slaLimitMinutes, type TSlaConfig, type TSlaStatus } from '@sinergi/domain';
 import type { Executor } from '../client.js';
 import { alerts, reports } from '../schema.js';
 import { inScope } from './scope.js';
@@ -75,9 +75,9 @@ export async function aggregateReports(
 
 /** SQL for "the service-level time of this report ran out before `now`" and the instant it did. */
 export function slaTerms(sla: TSlaConfig, now: Date): { overdue: SQL; dueSince: SQL } {
-  const minutes = (kind: 'verifyMinutes' | 'handleMinutes') =>
-    sql.raw(`(CASE severity ${([1, 2, 3, 4] as const).map((s) => `WHEN ${s} THEN ${Math.trunc(sla[s][kind])}`).join(' ')} END)`);
-  const dueSince = sql`(${reports.statusChangedAt} + make_interval(mins => CASE ${reports.status} WHEN 'new' THEN ${minutes('verifyMinutes')} ELSE ${minutes('handleMinutes')} END))`;
+  const minutes = (status: TSlaStatus) =>
+    sql.raw(`(CASE severity ${SEVERITIES.map((s) => `WHEN ${s} THEN ${Math.trunc(slaLimitMinutes(status, s, sla))}`).join(' ')} END)`);
+  const dueSince = sql`(${reports.statusChangedAt} + make_interval(mins => CASE ${reports.status} WHEN 'new' THEN ${minutes('new')} ELSE ${minutes('verified')} END))`;
   return { overdue: sql`${reports.status} IN ('new', 'verified') AND ${dueSince} <= ${now}`, dueSince };
 }
 

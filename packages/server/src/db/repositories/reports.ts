@@ -1,7 +1,7 @@
 import { EARTH_RADIUS_KM, isInScope, type TDuplicateConfig } from '@sinergi/domain';
 import { and, eq, getTableColumns, getTableName, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { selectRows, type DbHandle, type Executor } from '../client.js';
-import { auditLog, organisations, outbox, reportAttachments, reportEvents, reports } from '../schema.js';
+import { auditLog, organisations, outbox, reportAttachments, reportEvents, reports, SLA_CLOCK, SLA_OPEN } from '../schema.js';
 import { insertByUnnest, runCached, shapeKey, shapeOf, unnestSource, type Shape } from './bulk.js';
 import { inScope, toTextArray } from './scope.js';
 
@@ -428,9 +428,6 @@ export async function findAttachments(ex: Executor, key: { provinceCode: string;
     .orderBy(reportAttachments.createdAt);
 }
 
-/** Where the SLA clock of an open report started: the later of its status change and its last escalation. */
-const SLA_CLOCK = sql`greatest(${reports.statusChangedAt}, ${reports.escalatedAt})`;
-
 /**
  * Open reports whose SLA time is up: for each (status, severity) pair, those whose clock started
  * at or before its cutoff (now minus that pair's limit), not yet at the top level. Each pair is
@@ -443,8 +440,8 @@ export async function findSlaDue(ex: Executor, cutoffs: { status: 'new' | 'verif
     const rows = await ex
       .select({ ...REPORT_COLUMNS, clock: sql<Date>`${SLA_CLOCK}`.mapWith(reports.statusChangedAt) })
       .from(reports)
-      // the index's own condition, written out, so that it is used whatever the parameters
-      .where(and(sql`status IN ('new', 'verified') AND escalation_level <> 'province'`, eq(reports.status, c.status), eq(reports.severity, c.severity), sql`${SLA_CLOCK} <= ${c.cutoff}`))
+      // the index's own condition and expression, so that it is used whatever the parameters
+      .where(and(SLA_OPEN, eq(reports.status, c.status), eq(reports.severity, c.severity), sql`${SLA_CLOCK} <= ${c.cutoff}`))
       .orderBy(SLA_CLOCK)
       .limit(limit);
     for (const { clock, ...row } of rows) due.push({ row, since: clock.getTime() - c.cutoff.getTime() });
