@@ -1,13 +1,14 @@
 // Live updates (issue #5): one change fanned out over Server-Sent Events to 1,000 connected
 // clients, on PostgreSQL. The clients (raw http, in this process) hold GET /api/stream open as
-// the demo's regency desk (kesbangpol.klaten, scope 33.10); the harness then writes one outbox
-// row about a Klaten village in its own transaction (what every service does with its change),
-// and measures, for every client, the time from just before that INSERT … COMMIT to the frame
-// carrying it arriving. That covers commit, NOTIFY, the server's LISTEN connection, the scope
-// filter and the writes to 1,000 sockets. Repeated for BENCH_SSE_EVENTS events (20), one at a
-// time. Target: p99 over all deliveries ≤ 200 ms.
+// the demo's regency desk (kesbangpol.klaten, scope 33.10); the harness then files one report
+// about a Klaten village through POST /api/reports, and measures, for every client, the time
+// from just before that request to the frame carrying the report's id arriving. That covers the
+// report's commit, the dispatcher pass it wakes (which announces the outbox row with NOTIFY),
+// the server's LISTEN connection, the scope filter and the writes to 1,000 sockets. Repeated for
+// BENCH_SSE_EVENTS events (20), one at a time. Target: p99 over all deliveries ≤ 200 ms.
 //   BENCH_SSE_CLIENTS=1000   connected clients
 //   BENCH_SSE_EVENTS=20      events written, one after the other
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import pg from 'pg';
 import { DEMO_PASSWORD, DEMO_USER, check, percentile, round, startServer } from './lib.mjs';
@@ -82,7 +83,7 @@ export async function run(ctx) {
     const starts = [];
     for (let e = 0; e < EVENTS; e++) {
       current = e;
-      marker = `bench-sse-${process.pid}-${e}`;
+      marker = randomUUID();
       waiting = CLIENTS;
       const all = new Promise((resolve, reject) => {
         done = resolve;
@@ -90,13 +91,21 @@ export async function run(ctx) {
       });
       const t0 = performance.now();
       starts.push(t0);
-      await writer.query('INSERT INTO outbox (province_code, topic, region_code, payload, recipients) VALUES ($1, $2, $3, $4::jsonb, $5::text[])', [
-        '33',
-        'bench.sse',
-        village,
-        JSON.stringify({ reportId: marker, severity: 2 }),
-        [],
-      ]);
+      const res = await fetch(`${server.url}/api/reports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          id: marker,
+          category: 'hoaks',
+          severity: 2,
+          regionCode: village,
+          occurredAt: new Date(Date.now() - 600_000).toISOString(),
+          title: `Uji siaran langsung ${e + 1}`,
+          description: 'Laporan uji untuk mengukur siaran perubahan ke layar yang terbuka.',
+        }),
+      });
+      if (res.status !== 201) throw new Error(`POST /api/reports answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
       await all;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -126,7 +135,7 @@ export async function run(ctx) {
       p99: round(percentile(latencies, 99)),
       max: round(latencies.at(-1)),
       lastClientMedianMs: round(percentile(lastPerEvent, 50)),
-      measuredFrom: 'just before the INSERT of the outbox row (autocommit) in the harness',
+      measuredFrom: 'just before POST /api/reports in the harness',
     };
     const checks = [
       check(`${CLIENTS} clients: p50`, details.p50, 'ms'),

@@ -53,14 +53,15 @@ async function main(): Promise<void> {
   const riskIndex = startRiskIndexJob({ handle, now: () => new Date(), hooks: alertHooks({ regions, elections }), onError: (error) => app.log.error({ err: error }, 'index update failed') });
   // stage boundaries and report spikes: every minute
   const alertJob = startAlertJob({ deps: { handle, regions, elections }, now: () => new Date(), onError: (error) => app.log.error({ err: error }, 'alert check failed') });
-  // notices: fan the outbox out to in-app notifications, e-mail and webhooks; woken by every new row
+  // notices: fan the outbox out to in-app notifications, e-mail and webhooks, and announce the rows
+  // to the live streams; woken as soon as this process commits outbox rows, else every second
   const mailer = createMailer(config);
   const dispatcher = startOutboxDispatcher({
     deps: { handle, regions, config, mailer },
     now: () => new Date(),
     onError: (error) => app.log.error({ err: error }, 'outbox dispatch failed'),
   });
-  const stopWaking = app.live.onOutboxEvent(() => dispatcher.wake());
+  const stopWaking = handle.onOutboxWritten(() => dispatcher.wake());
 
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const counts = regions.countByLevel();

@@ -366,12 +366,16 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
     expect(bayat.contentType).toMatch(/^text\/event-stream/);
     try {
       const inBayat = await report(bhabin, { severity: 3 });
+      // a change is announced by the dispatcher pass that claims its outbox row (the server's
+      // dispatcher is woken by the commit; here the test runs the pass)
+      await dispatchOnce(deps, advance(1000));
       const event = await bayat.next((e) => e.event === 'change' && JSON.parse(e.data).data.reportId === inBayat);
       const data = JSON.parse(event.data);
       expect(data).toMatchObject({ topic: 'report.created', regionCode: villages[0], provinceCode: '33', data: { severity: 3, category: 'politik_uang', status: 'new' } });
       expect(event.id).toBe(String(data.id));
       // the Cawas desk gets its own district's report, and never Bayat's
       const inCawas = await report(bhabinCawas, { regionCode: t.regions.descendantsAt(CAWAS, 'village')[0] });
+      await dispatchOnce(deps, advance(1000));
       await cawas.next((e) => e.event === 'change' && JSON.parse(e.data).data.reportId === inCawas);
       await bayat.next((e) => e.event === 'change' && JSON.parse(e.data).data.reportId === inBayat);
       expect(cawas.events.some((e) => e.data.includes(inBayat))).toBe(false);
@@ -395,6 +399,20 @@ describe.each(BACKENDS)('notice delivery (outbox, webhooks, e-mail, SSE) on %s',
         expect(resumed.events.some((e) => e.data.includes(inCawas))).toBe(false);
       } finally {
         await resumed.close();
+      }
+      // a row committed but not yet claimed is replayed from the table, and its announcement
+      // when the dispatcher claims it later is not sent a second time
+      const missed = await report(bhabin);
+      const again = await openStream(`${base}/api/stream`, { cookie: panwascam.cookie, 'last-event-id': event.id! });
+      try {
+        const replayed = await again.next((e) => e.event === 'change' && JSON.parse(e.data).data.reportId === missed);
+        await dispatchOnce(deps, advance(1000));
+        const later = await report(bhabin);
+        await dispatchOnce(deps, advance(1000));
+        await again.next((e) => e.event === 'change' && JSON.parse(e.data).data.reportId === later);
+        expect(again.events.filter((e) => e.event === 'change' && e.id === replayed.id)).toHaveLength(1);
+      } finally {
+        await again.close();
       }
     } finally {
       await bayat.close();

@@ -80,6 +80,23 @@ describe('the periodic job loop shared by the background jobs', () => {
     await job.stop();
   });
 
+  it('with busy, only a pass that found work starts the gap: a wake-up after an idle pass runs at once', async () => {
+    const passes = controlledPasses();
+    const job = startPeriodicJob({ run: passes.run, intervalMs: 10_000, rerunIfBusy: true, minGapMs: 100, busy: (found: number) => found > 0 });
+    passes.pending[0]!.resolve(0); // the first pass found nothing
+    await vi.advanceTimersByTimeAsync(10);
+    job.wake();
+    expect(passes.pending).toHaveLength(2); // at once, 10 ms after the idle pass
+    passes.pending[1]!.resolve(5); // this one found work
+    await vi.advanceTimersByTimeAsync(10);
+    job.wake();
+    expect(passes.pending).toHaveLength(2); // deferred to the end of its gap
+    await vi.advanceTimersByTimeAsync(90);
+    expect(passes.pending).toHaveLength(3);
+    passes.pending[2]!.resolve(0);
+    await job.stop();
+  });
+
   it('without rerunIfBusy, wake() during a pass does nothing', async () => {
     const passes = controlledPasses();
     const job = startPeriodicJob({ run: passes.run, intervalMs: 1000 });

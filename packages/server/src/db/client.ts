@@ -36,7 +36,29 @@ export interface DbHandle {
   pglite: PGlite | null;
   /** The data-directory lock this process holds (PGlite with a directory). */
   lock: DataDirLock | null;
+  /**
+   * Say that outbox rows were committed through this handle: the dispatcher of this process
+   * (subscribed with onOutboxWritten) runs a pass now instead of at its next tick. Called after
+   * the commit, never inside the transaction: a pass that started before the commit would not
+   * see the rows.
+   */
+  outboxWritten(): void;
+  onOutboxWritten(listener: () => void): () => void;
   close(): Promise<void>;
+}
+
+/** The in-process signal behind DbHandle.outboxWritten / onOutboxWritten. */
+function outboxSignal(): Pick<DbHandle, 'outboxWritten' | 'onOutboxWritten'> {
+  const listeners = new Set<() => void>();
+  return {
+    outboxWritten() {
+      for (const listener of listeners) listener();
+    },
+    onOutboxWritten(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
 export type DbOptions =
@@ -67,6 +89,7 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
       pool,
       pglite: null,
       lock: null,
+      ...outboxSignal(),
       async query<T>(text: string, params: unknown[] = []) {
         const result = await pool.query(text, params);
         return result.rows as T[];
@@ -105,6 +128,7 @@ export function pgliteHandle(client: PGlite, lock: DataDirLock | null = null): D
     pool: null,
     pglite: client,
     lock,
+    ...outboxSignal(),
     async query<T>(text: string, params: unknown[] = []) {
       const result = await client.query<T>(text, params);
       return result.rows;

@@ -20,7 +20,10 @@ export function startAlertJob(options: AlertJobOptions): { stop(): Promise<void>
     run: () => runAlertChecks(options.deps, options.now().getTime()),
     intervalMs: options.intervalMs ?? 60_000,
     onError: options.onError,
-    onRun: options.onRun,
+    onRun: (result) => {
+      if (result.stageSummaries + result.spikes > 0) options.deps.handle.outboxWritten();
+      options.onRun?.(result);
+    },
   });
   return { stop: job.stop };
 }

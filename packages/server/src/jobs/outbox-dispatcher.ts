@@ -27,6 +27,9 @@ export function startOutboxDispatcher(options: OutboxDispatcherOptions): { wake(
     intervalMs: options.intervalMs ?? 1000,
     rerunIfBusy: true,
     minGapMs: options.minGapMs ?? 100,
+    // a pass that found nothing (the timer's, or one woken by a commit another pass already
+    // took care of) does not delay the next wake-up: a lone change goes out at once
+    busy: (result) => result.fannedOut + result.sent > 0,
     onError: options.onError,
     onRun: options.onRun,
   });

@@ -13,6 +13,11 @@ export interface PeriodicJobOptions<T> {
    * it: under a burst of wake-ups the passes come at most this often and each takes more.
    */
   minGapMs?: number;
+  /**
+   * Did a pass find work? Only such passes start a gap (default: every pass does): a pass that
+   * found nothing, e.g. the timer's, does not hold back the wake-up that follows it.
+   */
+  busy?: (result: T) => boolean;
   onError?: ((error: unknown) => void) | undefined;
   onRun?: ((result: T) => void) | undefined;
 }
@@ -33,7 +38,8 @@ export function startPeriodicJob<T>(options: PeriodicJobOptions<T>): PeriodicJob
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
-  let lastStart = -Infinity;
+  /** The start of the last pass that found work (or failed): the gap runs from there. */
+  let gapFrom = -Infinity;
   let deferred: NodeJS.Timeout | null = null;
   const gap = options.minGapMs ?? 0;
   const tick = () => {
@@ -42,7 +48,7 @@ export function startPeriodicJob<T>(options: PeriodicJobOptions<T>): PeriodicJob
       if (options.rerunIfBusy) again = true;
       return;
     }
-    const wait = lastStart + gap - Date.now();
+    const wait = gapFrom + gap - Date.now();
     if (wait > 0) {
       deferred ??= setTimeout(() => {
         deferred = null;
@@ -50,10 +56,14 @@ export function startPeriodicJob<T>(options: PeriodicJobOptions<T>): PeriodicJob
       }, wait);
       return;
     }
-    lastStart = Date.now();
+    const started = Date.now();
+    gapFrom = started;
     running = options
       .run()
-      .then((result) => options.onRun?.(result))
+      .then((result) => {
+        if (options.busy && !options.busy(result) && gapFrom === started) gapFrom = -Infinity;
+        options.onRun?.(result);
+      })
       .catch((error: unknown) => options.onError?.(error))
       .finally(() => {
         running = null;

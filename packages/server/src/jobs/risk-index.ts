@@ -23,7 +23,11 @@ export function startRiskIndexJob(options: RiskIndexJobOptions): { stop(): Promi
     run: () => applyPendingRiskDeltas({ handle: options.handle, ...(options.hooks ? { hooks: options.hooks } : {}) }, options.now().getTime()),
     intervalMs: options.intervalMs ?? 500,
     onError: options.onError,
-    onRun: options.onRun,
+    onRun: (result) => {
+      // alerts the early-warning rules raised in the pass: their notices go out now
+      if (result.notices > 0 || result.rebuilt) options.handle.outboxWritten();
+      options.onRun?.(result);
+    },
   });
   return { stop: job.stop };
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { findOutboxAfter } from '../db/repositories/delivery.js';
 import { contextOf } from '../plugins/auth.js';
 import { authenticate } from '../services/auth.service.js';
-import { formatChangeEvent, isEventVisible } from '../services/live-events.js';
+import { formatChangeEvent, isEventVisible, streamEventOf } from '../services/live-events.js';
 
 /** How far back a reconnecting stream is caught up (Last-Event-ID), and at most how many events. */
 const RESUME_WINDOW_MS = 60 * 60_000;
@@ -40,9 +40,17 @@ export const streamRoutes: FastifyPluginAsyncZod = async (app) => {
         'x-accel-buffering': 'no',
       });
       response.socket?.setNoDelay(true);
-      // subscribe before catching up, so nothing committed meanwhile falls between the two
+      // subscribe before catching up, so nothing announced meanwhile falls between the two. A row
+      // is announced when a dispatcher claims it, which may be after the catch-up has read it:
+      // live frames of rows already replayed are dropped, by id (ids are not in commit order).
       const pending: string[] = [];
+      const replayed = new Set<number>();
+      const unseen = (frame: string) => {
+        const match = /^id: (\d+)\n/.exec(frame);
+        return !match || !replayed.has(Number(match[1]));
+      };
       let catchingUp = lastId !== undefined;
+      const live = { write: (frame: string) => (unseen(frame) ? response.write(frame) : true), end: () => response.end() } as unknown as typeof response;
       const client = {
         userId: ctx.actor.id,
         scopes,
@@ -76,25 +84,16 @@ export const streamRoutes: FastifyPluginAsyncZod = async (app) => {
       if (catchingUp) {
         try {
           const rows = await findOutboxAfter(app.deps.handle.db, Number(lastId), new Date(ctx.now.getTime() - RESUME_WINDOW_MS), RESUME_LIMIT);
-          let lastSent = Number(lastId);
           for (const row of rows) {
             if (!isEventVisible(row.regionCode, scopes)) continue;
-            const data: Record<string, string | number | boolean> = {};
-            for (const key of ['reportId', 'alertId', 'sitrepId', 'incidentId', 'severity', 'category', 'status', 'level', 'action', 'source']) {
-              const value = row.payload[key];
-              if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') data[key] = value;
-            }
-            response.write(formatChangeEvent({ id: row.id, topic: row.topic, provinceCode: row.provinceCode, regionCode: row.regionCode, at: row.createdAt.toISOString(), data }));
-            lastSent = row.id;
+            response.write(formatChangeEvent(streamEventOf(row)));
+            replayed.add(row.id);
           }
           // live frames that arrived while catching up, minus those already replayed
-          for (const frame of pending) {
-            const match = /^id: (\d+)\n/.exec(frame);
-            if (!match || Number(match[1]) > lastSent) response.write(frame);
-          }
+          for (const frame of pending) if (unseen(frame)) response.write(frame);
         } finally {
           catchingUp = false;
-          client.response = response;
+          client.response = replayed.size > 0 ? live : response;
         }
       }
     },

@@ -324,8 +324,7 @@ const REBUILD_SEVERITY4_MAX_AGE_MS = 3 * 86_400_000;
 export function alertHooks(deps: Omit<AlertsDeps, 'handle'>): RiskHooks {
   return {
     async afterApply(tx, batch) {
-      await applySeverity4Rule(tx, deps, batch.rows, batch.nowMs);
-      await applyLevelRiseRule(tx, deps, batch);
+      return (await applySeverity4Rule(tx, deps, batch.rows, batch.nowMs)) + (await applyLevelRiseRule(tx, deps, batch));
     },
     async afterConfigChange(tx, change) {
       await applyConfigChangeRule(tx, deps, change);
@@ -674,6 +673,7 @@ export async function applyAlertAction(deps: AlertsDeps, ctx: RequestContext, id
     ]);
     return next;
   });
+  deps.handle.outboxWritten();
   return detailOf(deps, ctx, updated);
 }
 

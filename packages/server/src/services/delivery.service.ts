@@ -24,12 +24,14 @@ import {
 } from '../db/repositories/delivery.js';
 import { organisations } from '../db/schema.js';
 import type { RegionStore } from '../regions/region-store.js';
+import { toTextArray } from '../db/repositories/scope.js';
+import { formatOutboxNotices, streamEventOf } from './live-events.js';
 import { describeNotice, noticeTopic, webhookAttachmentOf } from './notice-topics.js';
 import { inArray } from 'drizzle-orm';
 
 /** The database channel every instance LISTENs on for "these users have new notifications". */
 export const NOTIFICATION_CHANNEL = 'sinergi_notification';
-/** The channel the outbox trigger announces committed rows on (migration 0007). */
+/** The channel outbox rows are announced on as the dispatcher claims them (announceOutboxRows). */
 export const OUTBOX_CHANNEL = 'sinergi_outbox';
 
 export interface DeliveryDeps {
@@ -208,6 +210,20 @@ async function fanOutRows(deps: DeliveryDeps, ex: Executor, rows: OutboxRow[], n
 }
 
 /**
+ * Announce claimed outbox rows to every instance's live streams (LISTEN on OUTBOX_CHANNEL), in
+ * the transaction that claims them: the announcement goes out when the claim commits, once per
+ * row (a row back for another attempt was announced by its first claim). Announcing here and
+ * not in the outbox trigger keeps NOTIFY, whose commit holds a lock for the whole database
+ * while it is flushed, out of the transactions that write reports (migration 0017).
+ */
+async function announceOutboxRows(ex: Executor, rows: readonly OutboxRow[]): Promise<void> {
+  const fresh = rows.filter((r) => r.attempts === 0).sort((a, b) => a.id - b.id);
+  if (fresh.length === 0) return;
+  const notices = formatOutboxNotices(fresh.map(streamEventOf));
+  await ex.execute(sql`SELECT count(pg_notify(${OUTBOX_CHANNEL}, notice)) FROM unnest(${toTextArray(notices)}) AS notice`);
+}
+
+/**
  * Fan out the outbox rows due at `now`, a batch per transaction. Rows are claimed with
  * SKIP LOCKED, so instances sharing a database split the work. A batch is fanned out in one
  * savepoint; if that fails, its rows are retried one savepoint each, and a row that fails on
@@ -221,6 +237,7 @@ export async function fanOutDue(deps: DeliveryDeps, now: Date, batchSize = 500):
     const count = await deps.handle.db.transaction(async (tx) => {
       const rows = await claimOutboxRows(tx, now, batchSize);
       if (rows.length === 0) return 0;
+      await announceOutboxRows(tx, rows);
       try {
         await tx.transaction((savepoint) => fanOutRows(deps, savepoint, rows, now, cache));
       } catch {

@@ -21,7 +21,44 @@ export function formatChangeEvent(event: TStreamEvent): string {
   return `id: ${event.id}\nevent: change\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-/** One event of the outbox trigger's NOTIFY payload as a stream event; null when malformed. */
+/** The payload fields a change event carries (what a dashboard filters on); a title or a reason stays out. */
+const STREAM_DATA_KEYS = ['reportId', 'alertId', 'sitrepId', 'incidentId', 'severity', 'category', 'status', 'level', 'action', 'source'] as const;
+
+/** The change event of an outbox row: its scalar payload fields of STREAM_DATA_KEYS only. */
+export function streamEventOf(row: { id: number; provinceCode: string; topic: string; regionCode: string | null; createdAt: Date; payload: Record<string, unknown> }): TStreamEvent {
+  const data: TStreamEvent['data'] = {};
+  for (const key of STREAM_DATA_KEYS) {
+    const value = row.payload[key];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') data[key] = value;
+  }
+  return { id: row.id, provinceCode: row.provinceCode, topic: row.topic, regionCode: row.regionCode, at: row.createdAt.toISOString(), data };
+}
+
+/** A NOTIFY payload must stay under 8000 bytes; an announcement is filled up to this. */
+const NOTICE_BYTES = 7900;
+
+/**
+ * Outbox rows' announcements on the outbox channel (read back by parseOutboxNotices): JSON
+ * arrays of compact events, each array at most NOTICE_BYTES. An event too big on its own (long
+ * string fields) travels without its time and data, so a listener still learns of the row.
+ */
+export function formatOutboxNotices(events: readonly TStreamEvent[]): string[] {
+  const notices: string[] = [];
+  let pending = '';
+  for (const e of events) {
+    let message = JSON.stringify({ id: e.id, p: e.provinceCode, t: e.topic, r: e.regionCode, at: e.at, d: e.data });
+    if (Buffer.byteLength(message) > NOTICE_BYTES - 2) message = JSON.stringify({ id: e.id, p: e.provinceCode, t: e.topic, r: e.regionCode });
+    if (pending && Buffer.byteLength(pending) + Buffer.byteLength(message) + 3 > NOTICE_BYTES) {
+      notices.push(`[${pending}]`);
+      pending = '';
+    }
+    pending = pending ? `${pending},${message}` : message;
+  }
+  if (pending) notices.push(`[${pending}]`);
+  return notices;
+}
+
+/** One event of an outbox announcement (NOTIFY payload) as a stream event; null when malformed. */
 function toStreamEvent(raw: { id?: unknown; p?: unknown; t?: unknown; r?: unknown; at?: unknown; d?: unknown } | null): TStreamEvent | null {
   if (!raw || typeof raw !== 'object' || typeof raw.id !== 'number' || typeof raw.p !== 'string' || typeof raw.t !== 'string') return null;
   return {
@@ -35,9 +72,9 @@ function toStreamEvent(raw: { id?: unknown; p?: unknown; t?: unknown; r?: unknow
 }
 
 /**
- * Parse the outbox trigger's NOTIFY payload into stream events: a JSON array of a statement's
- * rows (migration 0015), or one row's object (0007, an instance not yet upgraded); malformed
- * entries are dropped.
+ * Parse an outbox announcement (NOTIFY payload) into stream events: a JSON array of rows (the
+ * dispatcher's, formatOutboxNotices; before migration 0017 the outbox trigger's), or one row's
+ * object (0007, an instance not yet upgraded); malformed entries are dropped.
  */
 export function parseOutboxNotices(payload: string): TStreamEvent[] {
   let raw: unknown;
@@ -54,11 +91,11 @@ export function parseOutboxNotices(payload: string): TStreamEvent[] {
  * Live events of this instance: one LISTEN on the database (PGlite's listen API, or one
  * dedicated node-postgres client that reconnects), fanned out to the open SSE responses,
  * each getting only the events inside its user's scope. Every instance on the database hears
- * every committed outbox row, so it does not matter which instance a change was written through.
+ * every outbox row once some dispatcher has claimed it (the claim announces it), so it does
+ * not matter which instance a change was written through.
  */
 export class LiveEvents {
   private readonly clients = new Set<StreamClient>();
-  private readonly outboxListeners = new Set<(event: TStreamEvent) => void>();
   private pgClient: pg.Client | null = null;
   private unlisten: (() => Promise<void>)[] = [];
   private heartbeat: NodeJS.Timeout | null = null;
@@ -120,12 +157,6 @@ export class LiveEvents {
     }
   }
 
-  /** Run `listener` on every committed outbox row (the dispatcher wakes on it). */
-  onOutboxEvent(listener: (event: TStreamEvent) => void): () => void {
-    this.outboxListeners.add(listener);
-    return () => this.outboxListeners.delete(listener);
-  }
-
   add(client: StreamClient): () => void {
     this.clients.add(client);
     return () => this.clients.delete(client);
@@ -136,9 +167,8 @@ export class LiveEvents {
   }
 
   private onOutbox(payload: string): void {
+    if (this.clients.size === 0) return;
     for (const event of parseOutboxNotices(payload)) {
-      for (const listener of this.outboxListeners) listener(event);
-      if (this.clients.size === 0) continue;
       const frame = formatChangeEvent(event);
       for (const client of this.clients) {
         if (isEventVisible(event.regionCode, client.scopes)) client.response.write(frame);

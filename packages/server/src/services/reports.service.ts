@@ -163,6 +163,8 @@ async function writeReportBatch(handle: DbHandle, items: PreparedReport[]): Prom
     })),
     duplicates: DEFAULT_DUPLICATE_CONFIG,
   });
+  // the statement has committed (one statement, no transaction around it): its outbox rows can go
+  if (outcome.inserted.size > 0) handle.outboxWritten();
   const heads = new Map<string, StoredReportHead>(outcome.stored.map((h) => [h.id, h]));
   for (const item of unique) {
     const r = item.row;
@@ -644,6 +646,7 @@ export async function applyReportAction<A extends TReportAction>(
     }
     return next;
   });
+  if (topic) deps.handle.outboxWritten();
   return presentReport(updated, { actor: ctx.actor, lang, regions: deps.regions, elections: deps.elections, orgNames: await orgNamesFor(deps, [updated]), taxonomy: (await taxonomyInForce(deps.handle, now)).config });
 }
 
@@ -702,6 +705,7 @@ export async function escalateOverdueReports(deps: ReportsDeps, now: Date): Prom
     });
     if (ok) done.push({ id: row.id, reason: due.reason, level: due.level });
   }
+  if (done.length > 0) deps.handle.outboxWritten();
   return done;
 }
 

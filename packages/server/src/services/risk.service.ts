@@ -218,8 +218,11 @@ export interface AppliedBatch {
 
 /** Hooks the early-warning rules attach to the index job (jobs/risk-index.ts wires them). */
 export interface RiskHooks {
-  /** After a batch of deltas is applied, in the same transaction (alerts commit with the states). */
-  afterApply?: (tx: Tx, batch: AppliedBatch) => Promise<void>;
+  /**
+   * After a batch of deltas is applied, in the same transaction (alerts commit with the states).
+   * Returns how many notices (outbox rows) it wrote, so the job can wake the dispatcher.
+   */
+  afterApply?: (tx: Tx, batch: AppliedBatch) => Promise<number | void>;
   /** Before a rebuild drops the queued deltas it has read, in its transaction (severity-4 alerts must not be lost). */
   beforeClear?: (tx: Tx, rows: readonly RiskDeltaRow[], config: TIndexConfig, nowMs: number) => Promise<void>;
   /**
@@ -243,6 +246,8 @@ export interface RiskJobResult {
   applied: number;
   regions: number;
   rebuilt: boolean;
+  /** Notices (outbox rows) the hooks wrote, as far as they tell. */
+  notices: number;
 }
 
 /**
@@ -254,14 +259,14 @@ export interface RiskJobResult {
 export async function applyPendingRiskDeltas(deps: { handle: DbHandle; hooks?: RiskHooks }, nowMs: number, batch = 5000): Promise<RiskJobResult> {
   const configs = await loadIndexConfigs(deps.handle.db);
   const config = selectIndexConfig(configs, nowMs);
-  const total: RiskJobResult = { applied: 0, regions: 0, rebuilt: false };
+  const total: RiskJobResult = { applied: 0, regions: 0, rebuilt: false, notices: 0 };
   for (;;) {
     const step = await deps.handle.db.transaction(async (tx) => {
-      if (!(await tryLockRiskStates(tx))) return { applied: 0, regions: 0, needsRebuild: false, busy: true };
+      if (!(await tryLockRiskStates(tx))) return { applied: 0, regions: 0, notices: 0, needsRebuild: false, busy: true };
       const meta = await getMeta<RiskMeta>(tx, META_KEY);
-      if (!meta || meta.configVersion !== config.version) return { applied: 0, regions: 0, needsRebuild: true, busy: false };
+      if (!meta || meta.configVersion !== config.version) return { applied: 0, regions: 0, notices: 0, needsRebuild: true, busy: false };
       const rows = await findPendingRiskDeltas(tx, batch);
-      if (rows.length === 0) return { applied: 0, regions: 0, needsRebuild: false, busy: false };
+      if (rows.length === 0) return { applied: 0, regions: 0, notices: 0, needsRebuild: false, busy: false };
       const byRegion = deltasByRegion(rows, config);
       const states = await findDynamicStates(tx, [...byRegion.keys()]);
       const next = [...byRegion.entries()].map(([regionCode, deltas]) => {
@@ -272,12 +277,13 @@ export async function applyPendingRiskDeltas(deps: { handle: DbHandle; hooks?: R
       });
       await upsertDynamicStates(tx, next);
       await deleteRiskDeltas(tx, rows);
+      let notices = 0;
       if (deps.hooks?.afterApply) {
         const before = new Map<string, { atMs: number; sum: number }>();
         for (const [code, st] of states) before.set(code, { atMs: st.atMs, sum: st.sum });
-        await deps.hooks.afterApply(tx, { rows, before, after: new Map(next.map((n) => [n.regionCode, { atMs: n.atMs, sum: n.sum }])), config, nowMs });
+        notices = (await deps.hooks.afterApply(tx, { rows, before, after: new Map(next.map((n) => [n.regionCode, { atMs: n.atMs, sum: n.sum }])), config, nowMs })) ?? 0;
       }
-      return { applied: rows.length, regions: next.length, needsRebuild: false, busy: false };
+      return { applied: rows.length, regions: next.length, notices, needsRebuild: false, busy: false };
     });
     if (step.needsRebuild) {
       await rebuildRiskIndex(deps, nowMs);
@@ -286,6 +292,7 @@ export async function applyPendingRiskDeltas(deps: { handle: DbHandle; hooks?: R
     }
     total.applied += step.applied;
     total.regions += step.regions;
+    total.notices += step.notices;
     if (step.busy || step.applied < batch) return total;
   }
 }

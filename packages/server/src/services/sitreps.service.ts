@@ -565,6 +565,7 @@ export async function releaseSitrep(deps: SitrepDeps, ctx: RequestContext, id: s
     await insertAudit(tx, { actorId: ctx.actor.id, actorName: ctx.actor.username, action: 'sitrep.release', entity: 'sitrep', entityId: id, regionCode: row.regionCode, before: { status: row.status, version }, after: { status: 'released', version: next.version, distribution: template.distribution }, ip: ctx.ip });
     return next;
   });
+  deps.handle.outboxWritten();
   return present(deps, ctx, updated);
 }
 
