@@ -44,17 +44,24 @@ const NOTICE_BYTES = 7900;
  */
 export function formatOutboxNotices(events: readonly TStreamEvent[]): string[] {
   const notices: string[] = [];
-  let pending = '';
+  let pending: string[] = [];
+  let bytes = 2; // the brackets
   for (const e of events) {
     let message = JSON.stringify({ id: e.id, p: e.provinceCode, t: e.topic, r: e.regionCode, at: e.at, d: e.data });
-    if (Buffer.byteLength(message) > NOTICE_BYTES - 2) message = JSON.stringify({ id: e.id, p: e.provinceCode, t: e.topic, r: e.regionCode });
-    if (pending && Buffer.byteLength(pending) + Buffer.byteLength(message) + 3 > NOTICE_BYTES) {
-      notices.push(`[${pending}]`);
-      pending = '';
+    let size = Buffer.byteLength(message);
+    if (size > NOTICE_BYTES - 2) {
+      message = JSON.stringify({ id: e.id, p: e.provinceCode, t: e.topic, r: e.regionCode });
+      size = Buffer.byteLength(message);
     }
-    pending = pending ? `${pending},${message}` : message;
+    if (pending.length > 0 && bytes + 1 + size > NOTICE_BYTES) {
+      notices.push(`[${pending.join(',')}]`);
+      pending = [];
+      bytes = 2;
+    }
+    bytes += (pending.length > 0 ? 1 : 0) + size;
+    pending.push(message);
   }
-  if (pending) notices.push(`[${pending}]`);
+  if (pending.length > 0) notices.push(`[${pending.join(',')}]`);
   return notices;
 }
 
