@@ -152,6 +152,30 @@ describe.each(BACKENDS)('incidents (kejadian) on %s', (backend) => {
     expect((await panwascam.patch(`/api/incidents/${inc.id}`, { version: 5, status: 'selesai' })).statusCode).toBe(400);
   });
 
+  it('takes report and incident ids in upper case as the same ids (a UUID may be written either way)', async () => {
+    const [a, b, c] = [await report(bhabin), await report(bhabin), await report(bhabin)];
+    const up = (id: string) => id.toUpperCase();
+    const id = randomUUID();
+    const created = await panwascam.post('/api/incidents', { id: up(id), title: 'Amplop huruf besar', reportIds: [up(a), up(b)] });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ id, reportCount: 2 });
+    // the same request again, ids in lower case this time: the stored incident
+    const again = await panwascam.post('/api/incidents', { id, title: 'Amplop huruf besar', reportIds: [b, a] });
+    expect(again.statusCode, again.body).toBe(200);
+    let inc = again.json();
+    const added = await panwascam.post(`/api/incidents/${up(id)}/reports`, { version: inc.version, reportIds: [up(c)] });
+    expect(added.statusCode, added.body).toBe(200);
+    inc = added.json();
+    expect(inc.reportIds.sort()).toEqual([a, b, c].sort());
+    const removed = await panwascam.post(`/api/incidents/${id}/reports/remove`, { version: inc.version, reportIds: [up(c)] });
+    expect(removed.statusCode, removed.body).toBe(200);
+    inc = removed.json();
+    const newId = randomUUID();
+    const split = await panwascam.post(`/api/incidents/${id}/split`, { version: inc.version, reportIds: [up(b)], title: 'Terpisah', newId: up(newId) });
+    expect(split.statusCode, split.body).toBe(201);
+    expect(split.json().to).toMatchObject({ id: newId, reportIds: [b] });
+  });
+
   it('keeps each desk to its own area', async () => {
     const bayatReport = await report(bhabin);
     const cawasReport = await report(cawasOfficer, { regionCode: cawasVillages[0] });
