@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ELECTION_ID, seedDemoElection } from '../src/demo/index.js';
 import { escalateOverdueReports } from '../src/services/reports.service.js';
@@ -53,6 +53,37 @@ describe.each(BACKENDS)('early-detection reports on %s', (backend) => {
     expect(Number(ev!.n)).toBe(1);
     const [ob] = await t.handle.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE payload->>'reportId' = $1", [b.id]);
     expect(Number(ob!.n)).toBe(1);
+  });
+
+  it('stores the content hash in the form earlier versions stored it, so a resend after an upgrade is still a resend', async () => {
+    // the keys, their order and their values are a stored format: change them and every report
+    // stored before answers its resend with 409
+    const b = body({ subcategory: undefined, involved: 'Tim sukses', lat: -7.7, lon: 110.6, confidential: true });
+    const res = await bhabin.post('/api/reports', b);
+    expect(res.statusCode, res.body).toBe(201);
+    const [user] = await t.handle.query<{ id: string }>("SELECT id FROM users WHERE username = 'bhabin'");
+    const expected = createHash('sha256')
+      .update(
+        JSON.stringify({
+          category: b.category,
+          subcategory: null,
+          severity: b.severity,
+          regionCode: b.regionCode,
+          occurredAt: new Date(b.occurredAt as string).toISOString(),
+          title: b.title,
+          description: b.description,
+          involved: 'Tim sukses',
+          source: 'field_officer',
+          tpsId: null,
+          lat: -7.7,
+          lon: 110.6,
+          confidential: true,
+          reporter: user!.id,
+        }),
+      )
+      .digest('hex');
+    const [row] = await t.handle.query<{ content_hash: string }>('SELECT content_hash FROM reports WHERE id = $1', [b.id]);
+    expect(row!.content_hash).toBe(expected);
   });
 
   it('takes an id in upper case as the same report as in lower case', async () => {

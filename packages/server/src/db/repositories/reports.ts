@@ -2,7 +2,7 @@ import { EARTH_RADIUS_KM, isInScope, type TDuplicateConfig } from '@sinergi/doma
 import { and, eq, getTableColumns, getTableName, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { selectRows, type DbHandle, type Executor } from '../client.js';
 import { auditLog, organisations, outbox, reportAttachments, reportEvents, reports, SLA_CLOCK, SLA_OPEN } from '../schema.js';
-import { insertByUnnest, runCached, shapeKey, shapeOf, unnestSource, type Shape } from './bulk.js';
+import { arrayLiteral, insertByUnnest, runCached, shapeKey, shapeOf, unnestSource, type Shape } from './bulk.js';
 import { inScope, toTextArray } from './scope.js';
 
 /** Every column but the generated search vector (never needed in Node, and heavy to decode). */
@@ -90,7 +90,7 @@ export async function writeReportBatchOnce(handle: DbHandle, batch: ReportBatch)
   // a great circle between two points is at least as long as the meridian arc between their
   // latitudes: pairs further apart in latitude are skipped before the trigonometry
   const latSpan = ((distanceKm / EARTH_RADIUS_KM) * 180) / Math.PI + 1e-9;
-  const values = [windowHours * 3600, latSpan, EARTH_RADIUS_KM, distanceKm, ...main.values, ...parts.flatMap((p) => [...p.shape.values, p.keys])];
+  const values = [windowHours * 3600, latSpan, EARTH_RADIUS_KM, distanceKm, ...main.values, ...parts.flatMap((p) => [...p.shape.values, arrayLiteral(p.keys)])];
   const key = `report-batch:${[main, ...parts.map((p) => p.shape)].map(shapeKey).join(';')}`;
   const rows = await runCached(handle, key, (slot) => reportBatchSql(slot, main, parts), values);
   const stored: StoredReportHead[] = [];
