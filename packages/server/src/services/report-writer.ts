@@ -12,11 +12,15 @@ import type { DbHandle } from '../db/client.js';
  * forming the batch at once would leave the requests waiting in the socket buffers and
  * commit them one at a time. On PostgreSQL up to `maxInFlight` batches run at once (the next
  * one is written while the previous one waits for its commit's fsync); PGlite has one
- * connection, so one.
+ * connection, so one. A batch beside one in flight needs at least half its size in waiting
+ * items, which keeps concurrent batches of similar size under load and starts a lone item at
+ * once when the load is light.
  */
 export class GroupCommitter<I, R> {
   private queue: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   private inFlight = 0;
+  /** Items in the batches in flight. */
+  private inFlightItems = 0;
   private scheduled = false;
   private readonly maxInFlight: number;
 
@@ -47,10 +51,16 @@ export class GroupCommitter<I, R> {
 
   private startBatch(): void {
     if (this.queue.length === 0 || this.inFlight >= this.maxInFlight) return;
+    // Beside a batch in flight, a new one starts only with at least half as many items: else the
+    // few clients answered first would cycle through small batches (a commit each) while most wait
+    // on one large batch, and that large batch sets the tail. Measured: p99 33-41 against 35-47 ms.
+    if (this.inFlight > 0 && this.queue.length * 2 < this.inFlightItems) return;
     const batch = this.queue.splice(0, this.maxBatch);
     this.inFlight += 1;
+    this.inFlightItems += batch.length;
     void this.write(batch).finally(() => {
       this.inFlight -= 1;
+      this.inFlightItems -= batch.length;
       this.schedule();
     });
     this.schedule();
