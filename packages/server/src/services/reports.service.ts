@@ -188,8 +188,18 @@ export function createReportWriter(handle: DbHandle): ReportWriter {
   return new GroupCommitter<PreparedReport, WriteResult>(handle, writeReportBatch);
 }
 
-function contentHashOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+/**
+ * What a resend is compared by: the fields the reporter sent, in this order, then the reporter.
+ * The keys, their order and their values' JSON are a stored format (reports.content_hash):
+ * change them and every report stored before answers its resend with 409.
+ */
+const CONTENT_KEYS = ['category', 'subcategory', 'severity', 'regionCode', 'occurredAt', 'title', 'description', 'involved', 'source', 'tpsId', 'lat', 'lon', 'confidential'] as const;
+
+/** The SHA-256 of `{"category":…,…,"confidential":…,"reporter":…}`, as JSON.stringify writes an object with these keys (a Date as its ISO string). */
+function contentHashOf(row: Pick<PreparedReport['row'], (typeof CONTENT_KEYS)[number]>, reporterId: string | null): string {
+  let json = '{';
+  for (const key of CONTENT_KEYS) json += `"${key}":${JSON.stringify(row[key])},`;
+  return createHash('sha256').update(`${json}"reporter":${JSON.stringify(reporterId)}}`).digest('hex');
 }
 
 /**
@@ -267,70 +277,45 @@ function prepare(deps: ReportsDeps, input: PrepareInput, channel: PrepareChannel
   const occurredAt = new Date(input.occurredAt);
   const chain = regionChainOf(input.regionCode);
   const stage = deps.elections.stageAt(occurredAt, input.regionCode);
-  const subcategory = input.subcategory ?? null;
-  const involved = input.involved ?? null;
-  const tpsId = input.tpsId ?? null;
-  const lat = input.lat ?? null;
-  const lon = input.lon ?? null;
-  // What the reporter sent: its hash tells a resend (same content) from a reused id (different).
-  // The keys and their order are part of the stored hashes: a resend after an upgrade must hash
-  // the same. Objects are written out whole, not spread: a spread of this many keys builds a
-  // slow-mode object key by key, a few per cent of the server's CPU per report.
-  const contentHash = contentHashOf({
+  // Written out key by key, not spread: a spread of this many keys builds a slow-mode object,
+  // and everything that reads the row later pays for it (a few per cent of the server's CPU).
+  const row: PreparedReport['row'] = {
     category: input.category,
-    subcategory,
+    subcategory: input.subcategory ?? null,
     severity: input.severity,
     regionCode: input.regionCode,
-    occurredAt: occurredAt.toISOString(),
+    occurredAt,
     title: input.title,
     description: input.description,
-    involved,
+    involved: input.involved ?? null,
     source: channel.source,
-    tpsId,
-    lat,
-    lon,
+    tpsId: input.tpsId ?? null,
+    lat: input.lat ?? null,
+    lon: input.lon ?? null,
     confidential: channel.confidential,
-    reporter: channel.reporter?.id ?? null,
-  });
-  return {
-    contentHash,
-    actor: channel.reporter,
-    ip,
-    row: {
-      category: input.category,
-      subcategory,
-      severity: input.severity,
-      regionCode: input.regionCode,
-      occurredAt,
-      title: input.title,
-      description: input.description,
-      involved,
-      source: channel.source,
-      tpsId,
-      lat,
-      lon,
-      confidential: channel.confidential,
-      provinceCode: provinceCodeOf(input.regionCode),
-      // one spelling of the id (a UUID may arrive in upper case): the database answers in lower
-      // case, and a resend in the other case is the same report
-      id: input.id.toLowerCase(),
-      regencyCode: chain[1]!,
-      districtCode: chain[2] ?? null,
-      electionId: stage.electionId,
-      stageCode: stage.stageCode,
-      discoveredAt: now < occurredAt ? occurredAt : now,
-      reporterId: channel.reporter?.id ?? null,
-      reporterName: channel.reporter?.fullName ?? null,
-      publicContact: channel.publicContact ?? null,
-      receiptCode: newReceiptCode(),
-      status: channel.status,
-      statusChangedAt: now,
-      escalationLevel: chain.length === 4 ? initialLevel(input.severity) : 'regency',
-      contentHash,
-      createdAt: now,
-      updatedAt: now,
-    },
+    provinceCode: provinceCodeOf(input.regionCode),
+    // one spelling of the id (a UUID may arrive in upper case): the database answers in lower
+    // case, and a resend in the other case is the same report
+    id: input.id.toLowerCase(),
+    regencyCode: chain[1]!,
+    districtCode: chain[2] ?? null,
+    electionId: stage.electionId,
+    stageCode: stage.stageCode,
+    discoveredAt: now < occurredAt ? occurredAt : now,
+    reporterId: channel.reporter?.id ?? null,
+    reporterName: channel.reporter?.fullName ?? null,
+    publicContact: channel.publicContact ?? null,
+    receiptCode: newReceiptCode(),
+    status: channel.status,
+    statusChangedAt: now,
+    escalationLevel: chain.length === 4 ? initialLevel(input.severity) : 'regency',
+    contentHash: '',
+    createdAt: now,
+    updatedAt: now,
   };
+  // what the reporter sent: its hash tells a resend (same content) from a reused id (different)
+  row.contentHash = contentHashOf(row, channel.reporter?.id ?? null);
+  return { contentHash: row.contentHash, actor: channel.reporter, ip, row };
 }
 
 function receiptOf(result: WriteResult): TReportReceipt {
