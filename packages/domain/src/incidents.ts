@@ -30,11 +30,16 @@ export const ZIncident = z.object({
 /** A presented incident. */
 export type TIncident = z.infer<typeof ZIncident>;
 
-const reportIds = z.array(z.uuid()).min(1).max(500);
+/**
+ * A client's UUID, in the one spelling the database answers with (lower case): ids are compared
+ * with stored ones in memory, where 'ABC…' is not 'abc…', and a UUID may be written either way.
+ */
+const clientUuid = z.uuid().toLowerCase();
+const reportIds = z.array(clientUuid).min(1).max(500);
 
 /** POST /api/incidents — group reports into a new incident. */
 export const ZIncidentCreate = z.strictObject({
-  id: z.uuid().optional().describe('client-generated for idempotency'),
+  id: clientUuid.optional().describe('client-generated for idempotency'),
   title: z.string().trim().min(3).max(200),
   description: z.string().trim().max(5000).optional(),
   reportIds,
@@ -59,7 +64,7 @@ export const ZIncidentSplit = z.strictObject({
   version: ZVersion,
   reportIds,
   title: z.string().trim().min(3).max(200),
-  newId: z.uuid().optional(),
+  newId: clientUuid.optional(),
 });
 
 /** The deepest region code containing all the given codes (`*` when they span provinces). */

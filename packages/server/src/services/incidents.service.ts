@@ -88,14 +88,6 @@ async function loadVisibleIncident(deps: IncidentsDeps, ctx: RequestContext, id:
   return row;
 }
 
-/**
- * Ids as the database answers them (lower case): a UUID may arrive in upper case, and the ids
- * are compared with stored ones in memory, where 'ABC…' is not 'abc…'.
- */
-function lowerIds(ids: readonly string[]): string[] {
-  return ids.map((id) => id.toLowerCase());
-}
-
 /** The reports of these ids, each visible to the actor; the invisible and the unknown answer alike (404). */
 async function loadReportsInScope(deps: IncidentsDeps, ctx: RequestContext, ids: readonly string[], ex: Tx | IncidentsDeps['handle']['db'] = deps.handle.db): Promise<ReportRow[]> {
   const unique = [...new Set(ids)];
@@ -191,8 +183,7 @@ function duplicateIdError(id: string): AppError {
  * Group reports into a new incident. Idempotent on the client's id: the same title and reports
  * again answer with the stored incident (created: false); anything else under that id is a 409.
  */
-export async function createIncident(deps: IncidentsDeps, ctx: RequestContext, given: TIncidentCreate, lang: TLang): Promise<{ incident: TIncidentDetail; created: boolean }> {
-  const input = { ...given, id: given.id?.toLowerCase(), reportIds: lowerIds(given.reportIds) };
+export async function createIncident(deps: IncidentsDeps, ctx: RequestContext, input: TIncidentCreate, lang: TLang): Promise<{ incident: TIncidentDetail; created: boolean }> {
   requireGrouper(ctx);
   const id = input.id ?? randomUUID();
   if (input.id) {
@@ -308,8 +299,7 @@ export async function updateIncident(deps: IncidentsDeps, ctx: RequestContext, i
 }
 
 /** Add reports to an incident. Reports already in it are left as they are; reports in another incident are a 409. */
-export async function addIncidentReports(deps: IncidentsDeps, ctx: RequestContext, id: string, given: TAdd, lang: TLang): Promise<TIncidentDetail> {
-  const input = { ...given, reportIds: lowerIds(given.reportIds) };
+export async function addIncidentReports(deps: IncidentsDeps, ctx: RequestContext, id: string, input: TAdd, lang: TLang): Promise<TIncidentDetail> {
   const row = await loadVisibleIncident(deps, ctx, id);
   requireGrouper(ctx);
   if (row.status === 'closed') throw new AppError('conflict', 'incident closed', { userMessage: CLOSED });
@@ -356,8 +346,7 @@ function partition(members: readonly ReportRow[], reportIds: readonly string[]):
 }
 
 /** Take reports out of an incident; each keeps its own workflow. At least one report stays (close the incident instead). */
-export async function removeIncidentReports(deps: IncidentsDeps, ctx: RequestContext, id: string, given: TRemove, lang: TLang): Promise<TIncidentDetail> {
-  const input = { ...given, reportIds: lowerIds(given.reportIds) };
+export async function removeIncidentReports(deps: IncidentsDeps, ctx: RequestContext, id: string, input: TRemove, lang: TLang): Promise<TIncidentDetail> {
   const row = await loadVisibleIncident(deps, ctx, id);
   requireGrouper(ctx);
   if (row.status === 'closed') throw new AppError('conflict', 'incident closed', { userMessage: CLOSED });
@@ -382,8 +371,7 @@ export async function removeIncidentReports(deps: IncidentsDeps, ctx: RequestCon
 }
 
 /** Move some reports of an incident into a new one (they turned out to be a different event). */
-export async function splitIncident(deps: IncidentsDeps, ctx: RequestContext, id: string, given: TSplit, lang: TLang): Promise<{ from: TIncidentDetail; to: TIncidentDetail }> {
-  const input = { ...given, newId: given.newId?.toLowerCase(), reportIds: lowerIds(given.reportIds) };
+export async function splitIncident(deps: IncidentsDeps, ctx: RequestContext, id: string, input: TSplit, lang: TLang): Promise<{ from: TIncidentDetail; to: TIncidentDetail }> {
   const row = await loadVisibleIncident(deps, ctx, id);
   requireGrouper(ctx);
   if (row.status === 'closed') throw new AppError('conflict', 'incident closed', { userMessage: CLOSED });

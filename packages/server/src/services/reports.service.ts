@@ -75,7 +75,6 @@ export interface ReportsDeps {
 /** A report ready to write: everything computed before the transaction. */
 interface PreparedReport {
   row: NewReportRow & { id: string; provinceCode: string; regencyCode: string; regionCode: string; category: string | null; occurredAt: Date };
-  contentHash: string;
   actor: Actor | null;
   ip: string | null;
 }
@@ -168,7 +167,7 @@ async function writeReportBatch(handle: DbHandle, items: PreparedReport[]): Prom
   const heads = new Map<string, StoredReportHead>(outcome.stored.map((h) => [h.id, h]));
   for (const item of unique) {
     const r = item.row;
-    if (outcome.inserted.has(r.id)) heads.set(r.id, { id: r.id, receiptCode: r.receiptCode ?? null, status: r.status, createdAt: r.createdAt!, contentHash: item.contentHash });
+    if (outcome.inserted.has(r.id)) heads.set(r.id, { id: r.id, receiptCode: r.receiptCode ?? null, status: r.status, createdAt: r.createdAt!, contentHash: r.contentHash });
   }
   // neither stored before the statement nor written by it: another writer stored it meanwhile
   const raced = unique.filter((i) => !heads.has(i.row.id)).map((i) => i.row.id);
@@ -178,7 +177,7 @@ async function writeReportBatch(handle: DbHandle, items: PreparedReport[]): Prom
     if (!head) return new Error(`report ${item.row.id} was neither written nor found`);
     const fresh = outcome.inserted.has(item.row.id) && first.get(item.row.id) === item;
     if (fresh) return { row: head, duplicate: false };
-    return head.contentHash === item.contentHash ? { row: head, duplicate: true } : resentWithOtherContent(item.row.id);
+    return head.contentHash === item.row.contentHash ? { row: head, duplicate: true } : resentWithOtherContent(item.row.id);
   });
 }
 
@@ -315,7 +314,7 @@ function prepare(deps: ReportsDeps, input: PrepareInput, channel: PrepareChannel
   };
   // what the reporter sent: its hash tells a resend (same content) from a reused id (different)
   row.contentHash = contentHashOf(row, channel.reporter?.id ?? null);
-  return { contentHash: row.contentHash, actor: channel.reporter, ip, row };
+  return { actor: channel.reporter, ip, row };
 }
 
 function receiptOf(result: WriteResult): TReportReceipt {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql as dsql, type SQL } from 'drizzle-orm';
 import type { DbHandle, Executor } from '../client.js';
 import { auditLog } from '../schema.js';
-import { insertByUnnest } from './bulk.js';
+import { arrayLiteral, insertByUnnest } from './bulk.js';
 
 export interface AuditEntry {
   actorId: string | null;
@@ -145,7 +145,7 @@ export async function sealAuditLog(handle: DbHandle, batch = 5000, slice = 100):
         await run(
           `INSERT INTO audit_seals (province_code, first_seq, row_count, audit_ids, row_hashes, prev_hash, hash)
            VALUES ($1, $2, $3, $4::bigint[], decode($5, 'hex'), $6, $7)`,
-          [province, block.firstSeq, block.ids.length, toPgArray(block.ids), block.hashes.join(''), block.prevHash, block.hashes.at(-1)!],
+          [province, block.firstSeq, block.ids.length, arrayLiteral(block.ids), block.hashes.join(''), block.prevHash, block.hashes.at(-1)!],
         );
       }
       const last = rows.at(-1)!;
@@ -254,7 +254,7 @@ export async function verifyAuditLog(handle: DbHandle): Promise<AuditVerifyResul
           (
             await handle.query<RawAuditRow>(`SELECT ${CONTENT_COLUMNS} FROM audit_log WHERE province_code = $1 AND id = ANY($2::bigint[])`, [
               province,
-              toPgArray(ids.map(String)),
+              arrayLiteral(ids.map(String)),
             ])
           ).map((r) => [Number(r.id), r]),
         );
@@ -316,10 +316,6 @@ function parseBigintArray(value: (number | string)[] | string): number[] {
   if (Array.isArray(value)) return value.map(Number);
   const inner = value.replace(/^\{|\}$/g, '');
   return inner ? inner.split(',').map(Number) : [];
-}
-
-function toPgArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
 /** A raw statement with $n parameters as a Drizzle SQL object (so it runs inside a Drizzle transaction). */

@@ -116,14 +116,10 @@ function columnsOf(table: PgTable): ColumnInfo[] {
 
 /** One column of `rows` as an array literal; a row that leaves it undefined gets its default, as a VALUES insert would. */
 function columnLiteral(rows: readonly Record<string, unknown>[], c: ColumnInfo): string {
-  let out = '{';
-  for (let i = 0; i < rows.length; i++) {
-    if (i > 0) out += ',';
-    let value = rows[i]![c.key];
-    if (value === undefined) value = c.fallback;
-    out += value === undefined || value === null ? 'NULL' : quoteElement(c.text(value));
-  }
-  return `${out}}`;
+  return arrayLiteral(
+    rows.map((r) => (r[c.key] === undefined ? c.fallback : r[c.key])),
+    c.text,
+  );
 }
 
 function scalarText(value: unknown): string {
@@ -139,8 +135,7 @@ function jsonText(value: unknown): string {
 
 /** A JS array for an array column, as that column's own literal (cast per row). */
 function innerArrayText(value: unknown): string {
-  if (!Array.isArray(value)) return scalarText(value);
-  return `{${value.map((v) => (v === null || v === undefined ? 'NULL' : quoteElement(scalarText(v)))).join(',')}}`;
+  return Array.isArray(value) ? arrayLiteral(value) : scalarText(value);
 }
 
 const ARRAY_QUOTED = /["\\]/;
@@ -152,16 +147,18 @@ function quoteElement(text: string): string {
 }
 
 /**
- * A PostgreSQL array literal of scalars (text, numbers, booleans, dates, NULL), as node-postgres
- * would write it for a JS array but in one pass: its generic encoder was ~5 % of the server's
- * CPU on the report intake. Bulk inserts build theirs per column ({@link shapeOf}).
+ * A PostgreSQL array literal, as node-postgres would write it for a JS array but in one pass:
+ * its generic encoder was ~5 % of the server's CPU on the report intake. Each non-null value
+ * is written by `text` (by default: text as it is, a date as its ISO instant, a number or a
+ * boolean as written, a plain object as its JSON). Bulk inserts build one per column
+ * ({@link shapeOf}); `toTextArray` (scope.ts) is one cast to text[].
  */
-export function arrayLiteral(values: readonly unknown[]): string {
+export function arrayLiteral(values: readonly unknown[], text: (value: unknown) => string = scalarText): string {
   let out = '{';
   for (let i = 0; i < values.length; i++) {
     if (i > 0) out += ',';
     const v = values[i];
-    out += v === null || v === undefined ? 'NULL' : quoteElement(scalarText(v));
+    out += v === null || v === undefined ? 'NULL' : quoteElement(text(v));
   }
   return `${out}}`;
 }

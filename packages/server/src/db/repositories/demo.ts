@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
+import { arrayLiteral } from './bulk.js';
 
 /** The end state of a demo report whose history is written in bulk. */
 export interface DemoSettledReport {
@@ -16,11 +17,6 @@ export interface DemoSettledReport {
   outcome: string | null;
   rejectReason: string | null;
   version: number;
-}
-
-/** A PostgreSQL array literal of text values, NULL where null (works on both drivers). */
-function arrayLiteral(values: readonly (string | null)[]): string {
-  return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
 }
 
 /**

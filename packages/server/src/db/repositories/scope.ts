@@ -1,6 +1,7 @@
 import { NATIONAL_SCOPE } from '@sinergi/domain';
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { arrayLiteral } from './bulk.js';
 
 /**
  * The region-scope condition for any table with a region-code column: the code is one of
@@ -16,5 +17,5 @@ export function inScope(column: AnyPgColumn | SQL, scopes: readonly string[]): S
 
 /** A text[] parameter that works on both drivers. */
 export function toTextArray(values: readonly string[]): SQL {
-  return sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
+  return sql`${arrayLiteral(values)}::text[]`;
 }
